@@ -1,0 +1,81 @@
+// The exporter's own metrics: poll health per account, API requests, report size, build info.
+//
+// ExporterMetrics owns a prometheus-cpp registry. Each account gets an AccountMetrics handle
+// whose methods its poller calls; the handle is cheap and thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/registry.h>
+
+#include "engagevoice/result.hpp"
+
+namespace engagevoice {
+
+class ExporterMetrics;
+
+class AccountMetrics {
+public:
+    // A finished poll, successful or not, and how long it took.
+    void poll_finished(std::chrono::nanoseconds duration);
+    // Sets engagevoice_up to 1 and the last success time.
+    void poll_succeeded(std::chrono::system_clock::time_point when, std::size_t rows,
+                        std::size_t invalid_rows, std::size_t bytes);
+    // Sets engagevoice_up to 0 and counts the reason.
+    void poll_failed(PollError::Kind kind);
+    // One request to the upstream API. `code` is the HTTP status, or 0 when none came back
+    // (served as code="error").
+    void api_request(const std::string& endpoint, int code);
+
+private:
+    friend class ExporterMetrics;
+    AccountMetrics(ExporterMetrics& owner, std::string account_id);
+
+    ExporterMetrics* owner_;
+    std::string account_id_;
+    prometheus::Gauge* up_;
+    prometheus::Gauge* last_success_;
+    prometheus::Gauge* poll_duration_;
+    prometheus::Counter* polls_;
+    prometheus::Gauge* report_rows_;
+    prometheus::Gauge* report_rows_invalid_;
+    prometheus::Gauge* report_bytes_;
+    std::map<PollError::Kind, prometheus::Counter*> errors_;
+};
+
+class ExporterMetrics {
+public:
+    ExporterMetrics();
+
+    // The handle for an account, created with every label combination it can have, so a
+    // reason shows 0 before it first happens.
+    AccountMetrics account(const std::string& account_id);
+
+    std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+private:
+    friend class AccountMetrics;
+
+    std::shared_ptr<prometheus::Registry> registry_;
+    prometheus::Family<prometheus::Gauge>& up_;
+    prometheus::Family<prometheus::Gauge>& last_success_;
+    prometheus::Family<prometheus::Gauge>& poll_duration_;
+    prometheus::Family<prometheus::Counter>& polls_;
+    prometheus::Family<prometheus::Counter>& poll_errors_;
+    prometheus::Family<prometheus::Counter>& api_requests_;
+    prometheus::Family<prometheus::Gauge>& report_rows_;
+    prometheus::Family<prometheus::Gauge>& report_rows_invalid_;
+    prometheus::Family<prometheus::Gauge>& report_bytes_;
+    prometheus::Family<prometheus::Gauge>& build_info_;
+    std::mutex mutex_;  // guards Family::Add for api_requests_, whose codes appear as they come
+};
+
+}  // namespace engagevoice

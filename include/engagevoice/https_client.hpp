@@ -1,0 +1,70 @@
+// A blocking HTTPS client for the upstream API, built on Beast and OpenSSL.
+//
+// Each request opens a connection, verifies the server's certificate (system CAs or a given CA
+// file) and host name with SNI, and runs every step (resolve, connect, handshake, write, read)
+// against one deadline. Plain http is allowed only for tests against a local mock. A client is
+// not thread-safe; a poller owns one.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engagevoice/result.hpp"
+#include "engagevoice/url.hpp"
+
+namespace engagevoice {
+
+struct HttpRequest {
+    std::string method = "GET";
+    Url url;
+    // Header name and value pairs; Host, User-Agent and Content-Length are added by the client.
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+struct HttpResponse {
+    int status = 0;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    // The first header with this name (case-insensitive), or "".
+    std::string header(std::string_view name) const;
+};
+
+struct HttpsClientOptions {
+    // PEM file of CAs to trust instead of the system's; empty means the system's.
+    std::string ca_file;
+    // Responses with a larger body fail with Kind::Http.
+    std::size_t max_body_bytes = 256 * 1024 * 1024;
+    std::string user_agent = "engage_voice_exporter";
+    // Allow http:// URLs (for tests against a local mock).
+    bool allow_plain_http = false;
+};
+
+class HttpsClient {
+public:
+    // Throws std::runtime_error when the CA file cannot be loaded.
+    explicit HttpsClient(HttpsClientOptions options);
+    ~HttpsClient();
+    HttpsClient(const HttpsClient&) = delete;
+    HttpsClient& operator=(const HttpsClient&) = delete;
+
+    // Sends one request and reads the whole response, all before `deadline`. Any status is a
+    // success here; the caller judges it. Fails with Kind::Timeout when the deadline passes,
+    // Kind::Network for resolve, connect, TLS and reset errors (the message names the step and
+    // the host, never a header value), Kind::Http for a malformed or oversized response.
+    // Never throws.
+    Result<HttpResponse> send(const HttpRequest& request,
+                              std::chrono::steady_clock::time_point deadline);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace engagevoice

@@ -1,0 +1,62 @@
+// Where a poll gets the day's report from.
+//
+// ReportSource is the one interface between the poller and the upstream, so a successor of the
+// Agent Session Report can be added beside EngageReportSource without touching the poller.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engagevoice/business_day.hpp"
+#include "engagevoice/config.hpp"
+#include "engagevoice/https_client.hpp"
+#include "engagevoice/result.hpp"
+#include "engagevoice/token_source.hpp"
+
+namespace engagevoice {
+
+struct FetchedReport {
+    std::string body;
+};
+
+class ReportSource {
+public:
+    virtual ~ReportSource() = default;
+
+    // Fetches the report for `day`, all before `deadline`. Never throws.
+    virtual Result<FetchedReport> fetch(const BusinessDay& day,
+                                        std::chrono::steady_clock::time_point deadline) = 0;
+};
+
+// Told of every API request: the endpoint name ("report", ...) and the status, or 0 when none
+// came back.
+using ApiRequestObserver = std::function<void(const std::string& endpoint, int status)>;
+
+// The Agent Session Report over reportsStreaming, as UPSTREAM.md describes it.
+class EngageReportSource final : public ReportSource {
+public:
+    EngageReportSource(const AccountConfig& account, std::unique_ptr<HttpsClient> client,
+                       std::unique_ptr<TokenSource> tokens, ApiRequestObserver observer);
+
+    Result<FetchedReport> fetch(const BusinessDay& day,
+                                std::chrono::steady_clock::time_point deadline) override;
+
+private:
+    Result<HttpResponse> post_report(const BusinessDay& day,
+                                     std::chrono::steady_clock::time_point deadline);
+
+    AccountConfig account_;
+    Url report_url_;
+    std::unique_ptr<HttpsClient> client_;
+    std::unique_ptr<TokenSource> tokens_;
+    ApiRequestObserver observer_;
+};
+
+// Turns a report response into the report body or a PollError: 401 and 403 are Kind::Auth,
+// 429 Kind::RateLimited (with Retry-After), other non-2xx Kind::Http, and a 2xx body that is
+// HTML or JSON rather than CSV Kind::Parse. Messages hold at most a short, sanitized excerpt.
+Result<FetchedReport> check_report_response(HttpResponse response);
+
+}  // namespace engagevoice

@@ -1,0 +1,43 @@
+// A credential from the configuration that never prints itself.
+//
+// A secret is given inline, as a file to read (`*_file` keys) or as `${ENV_VAR}`. It is read
+// when it is needed, so a rotated file is picked up at the next sign-in. Printing or logging a
+// Secret shows "<secret>".
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace engagevoice {
+
+class Secret {
+public:
+    enum class Source { None, Inline, File, Env };
+
+    Secret() = default;
+    static Secret from_inline(std::string value);
+    static Secret from_file(std::string path);
+    static Secret from_env(std::string variable);
+
+    Source source() const { return source_; }
+    bool empty() const { return source_ == Source::None; }
+
+    // Reads the value now: the inline text, the file's contents without trailing newlines, or
+    // the environment variable. nullopt when the file cannot be read, the variable is unset, or
+    // the value is empty; `error` then says why without the value ("cannot read file
+    // /etc/engage/jwt: No such file or directory", "environment variable JWT is not set").
+    std::optional<std::string> resolve(std::string* error = nullptr) const;
+
+    // Where the value comes from, safe to show: "inline", "file /etc/engage/jwt", "env JWT".
+    std::string describe() const;
+
+private:
+    Source source_ = Source::None;
+    std::string ref_;  // the value, path or variable name
+};
+
+// Prints "<secret>", whatever the source.
+std::ostream& operator<<(std::ostream& out, const Secret& secret);
+
+}  // namespace engagevoice
