@@ -1,0 +1,125 @@
+#include "engagevoice/exporter_metrics.hpp"
+
+#include "engagevoice/version.hpp"
+
+namespace engagevoice {
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+
+constexpr const char* kRefreshed = " Set by the poller, not at scrape time.";
+
+std::string help(const char* text) {
+    return std::string(text) + kRefreshed;
+}
+
+std::string code_label(int code) {
+    return code > 0 ? std::to_string(code) : "error";
+}
+
+}  // namespace
+
+ExporterMetrics::ExporterMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      up_(BuildGauge()
+              .Name("engagevoice_up")
+              .Help(help("1 if the account's last poll of the report succeeded, else 0."))
+              .Register(*registry_)),
+      last_success_(BuildGauge()
+                        .Name("engagevoice_last_poll_success_timestamp_seconds")
+                        .Help(help("Unix time of the account's last successful poll."))
+                        .Register(*registry_)),
+      poll_duration_(BuildGauge()
+                         .Name("engagevoice_poll_duration_seconds")
+                         .Help(help("How long the account's last poll took, in seconds."))
+                         .Register(*registry_)),
+      polls_(BuildCounter()
+                 .Name("engagevoice_polls_total")
+                 .Help("Polls of the report started for the account, successful or not.")
+                 .Register(*registry_)),
+      poll_errors_(BuildCounter()
+                       .Name("engagevoice_poll_errors_total")
+                       .Help("Failed polls of the report, by reason: auth, network, timeout, "
+                             "http, rate_limited, parse.")
+                       .Register(*registry_)),
+      api_requests_(BuildCounter()
+                        .Name("engagevoice_api_requests_total")
+                        .Help("Requests to the Engage Voice API, by endpoint and HTTP status "
+                              "code (\"error\" when no response came back).")
+                        .Register(*registry_)),
+      report_rows_(BuildGauge()
+                       .Name("engagevoice_report_rows")
+                       .Help(help("Data rows in the account's last report received, "
+                                  "valid or not."))
+                       .Register(*registry_)),
+      report_rows_invalid_(BuildGauge()
+                               .Name("engagevoice_report_rows_invalid")
+                               .Help(help("Rows of the account's last report that were left "
+                                          "out because a value did not parse."))
+                               .Register(*registry_)),
+      report_bytes_(BuildGauge()
+                        .Name("engagevoice_report_bytes")
+                        .Help(help("Size of the account's last report body, in bytes."))
+                        .Register(*registry_)),
+      build_info_(BuildGauge()
+                      .Name("engagevoice_exporter_build_info")
+                      .Help("A metric with a constant value 1, labelled by the version, revision "
+                            "and compiler of the exporter.")
+                      .Register(*registry_)) {
+    const BuildInfo& info = build_info();
+    build_info_
+        .Add({{"version", info.version},
+              {"revision", info.revision},
+              {"compiler", info.compiler}})
+        .Set(1);
+}
+
+AccountMetrics ExporterMetrics::account(const std::string& account_id) {
+    return AccountMetrics(*this, account_id);
+}
+
+AccountMetrics::AccountMetrics(ExporterMetrics& owner, std::string account_id)
+    : owner_(&owner), account_id_(std::move(account_id)) {
+    const prometheus::Labels labels{{"account_id", account_id_}};
+    up_ = &owner.up_.Add(labels);
+    last_success_ = &owner.last_success_.Add(labels);
+    poll_duration_ = &owner.poll_duration_.Add(labels);
+    polls_ = &owner.polls_.Add(labels);
+    report_rows_ = &owner.report_rows_.Add(labels);
+    report_rows_invalid_ = &owner.report_rows_invalid_.Add(labels);
+    report_bytes_ = &owner.report_bytes_.Add(labels);
+    for (PollError::Kind kind : kAllPollErrorKinds) {
+        errors_[kind] = &owner.poll_errors_.Add(
+            {{"account_id", account_id_}, {"reason", std::string(reason_label(kind))}});
+    }
+}
+
+void AccountMetrics::poll_finished(std::chrono::nanoseconds duration) {
+    polls_->Increment();
+    poll_duration_->Set(std::chrono::duration<double>(duration).count());
+}
+
+void AccountMetrics::poll_succeeded(std::chrono::system_clock::time_point when, std::size_t rows,
+                                    std::size_t invalid_rows, std::size_t bytes) {
+    up_->Set(1);
+    last_success_->Set(std::chrono::duration<double>(when.time_since_epoch()).count());
+    report_rows_->Set(static_cast<double>(rows));
+    report_rows_invalid_->Set(static_cast<double>(invalid_rows));
+    report_bytes_->Set(static_cast<double>(bytes));
+}
+
+void AccountMetrics::poll_failed(PollError::Kind kind) {
+    up_->Set(0);
+    errors_.at(kind)->Increment();
+}
+
+void AccountMetrics::api_request(const std::string& endpoint, int code) {
+    // Family::Add is thread-safe in prometheus-cpp, and returns the same series for the same
+    // labels, so a new status code simply appears.
+    owner_->api_requests_
+        .Add({{"account_id", account_id_}, {"endpoint", endpoint}, {"code", code_label(code)}})
+        .Increment();
+}
+
+}  // namespace engagevoice

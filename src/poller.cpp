@@ -1,0 +1,228 @@
+#include "engagevoice/poller.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include <date/tz.h>
+
+#include "engagevoice/business_day.hpp"
+#include "engagevoice/day_aggregator.hpp"
+#include "engagevoice/report.hpp"
+
+namespace engagevoice {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+constexpr std::chrono::seconds kMaxBackoff{300};
+
+const date::time_zone& locate_zone(const AccountConfig& account) {
+    try {
+        return *date::locate_zone(account.timezone);
+    } catch (const std::exception&) {
+        throw ConfigError("", "timezone", "unknown time zone \"" + account.timezone + "\"");
+    }
+}
+
+// Spreads polls of many exporters (and accounts) so they do not hit the API in step.
+milliseconds jittered(milliseconds delay, std::mt19937_64& random, double spread) {
+    std::uniform_real_distribution<double> factor(1.0 - spread, 1.0 + spread);
+    return milliseconds(static_cast<milliseconds::rep>(delay.count() * factor(random)));
+}
+
+std::string describe(const PollError& error) {
+    return std::string(reason_label(error.kind)) + ": " + error.message;
+}
+
+}  // namespace
+
+Poller::Poller(AccountConfig account, PollConfig poll, ReportSource& source, SnapshotStore& store,
+               AccountMetrics metrics, const Clock& clock, Logger log)
+    : account_(std::move(account)),
+      poll_(poll),
+      source_(source),
+      store_(store),
+      metrics_(std::move(metrics)),
+      clock_(clock),
+      log_(std::move(log)),
+      zone_(&locate_zone(account_)),
+      random_(std::random_device{}()) {}
+
+Poller::~Poller() {
+    stop();
+}
+
+PollOutcome Poller::poll_once() {
+    const auto started = steady_clock::now();
+    PollOutcome outcome;
+    try {
+        outcome = poll_guarded();
+    } catch (const std::exception& e) {
+        // A surprise must not kill the loop: it becomes a counted failure like any other.
+        outcome = record_failure(make_error(PollError::Kind::Parse,
+                                            std::string("unexpected error: ") + e.what()));
+    } catch (...) {
+        outcome = record_failure(make_error(PollError::Kind::Parse, "unexpected error"));
+    }
+    const auto duration = steady_clock::now() - started;
+    metrics_.poll_finished(duration);
+    log_.debug("poll finished", {{"account_id", account_.account_id},
+                                 {"ok", outcome.ok ? "true" : "false"},
+                                 {"duration_seconds", duration}});
+    return outcome;
+}
+
+PollOutcome Poller::poll_guarded() {
+    const auto deadline = steady_clock::now() + poll_.timeout;
+    const auto now = std::chrono::floor<std::chrono::seconds>(clock_.now());
+    const BusinessDay day = business_day_at(now, *zone_, account_.day_start);
+    {
+        std::lock_guard lock(mutex_);
+        status_.last_attempt = clock_.now();
+    }
+
+    auto fetched = source_.fetch(day, deadline);
+    if (!fetched) {
+        return record_failure(fetched.error());
+    }
+    auto parsed = parse_report(fetched->body, *zone_);
+    if (!parsed) {
+        return record_failure(parsed.error());
+    }
+    for (const InvalidRow& row : parsed->invalid) {
+        log_.debug("report row left out", {{"account_id", account_.account_id},
+                                           {"row", row.row},
+                                           {"line", row.line},
+                                           {"column", row.column},
+                                           {"reason", row.reason}});
+    }
+
+    DayAggregate aggregate = aggregate_day(parsed->rows);
+    const std::size_t agents = aggregate.agents.size();
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->account_id = account_.account_id;
+    snapshot->business_day = day.date;
+    snapshot->agents = std::move(aggregate.agents);
+    snapshot->taken_at = now;
+    snapshot->business_day_end = day.next_start;
+    store_.publish(std::move(snapshot));
+
+    const std::size_t rows = parsed->rows.size() + parsed->invalid.size();
+    return record_success(day, fetched->body.size(), rows, parsed->invalid.size(), agents);
+}
+
+PollOutcome Poller::record_success(const BusinessDay& day, std::size_t bytes, std::size_t rows,
+                                   std::size_t invalid_rows, std::size_t agents) {
+    metrics_.poll_succeeded(clock_.now(), rows, invalid_rows, bytes);
+    if (invalid_rows > 0) {
+        log_.warn("report rows left out", {{"account_id", account_.account_id},
+                                           {"rows", rows},
+                                           {"invalid_rows", invalid_rows}});
+    }
+
+    std::size_t failures = 0;
+    {
+        std::lock_guard lock(mutex_);
+        failures = std::exchange(status_.consecutive_failures, 0);
+        status_.finished_first_poll = true;
+        status_.last_poll_ok = true;
+        status_.last_success = clock_.now();
+        status_.last_error.clear();
+        status_.agents = agents;
+    }
+    if (failures > 0) {
+        log_.info("poll recovered", {{"account_id", account_.account_id},
+                                     {"failed_polls", failures}});
+    }
+    log_.debug("report loaded", {{"account_id", account_.account_id},
+                                 {"business_day", day.date},
+                                 {"rows", rows},
+                                 {"agents", agents},
+                                 {"bytes", bytes}});
+    return PollOutcome{true, std::nullopt, rows, invalid_rows};
+}
+
+PollOutcome Poller::record_failure(const PollError& error) {
+    metrics_.poll_failed(error.kind);
+    std::size_t failures = 0;
+    {
+        std::lock_guard lock(mutex_);
+        failures = ++status_.consecutive_failures;
+        status_.finished_first_poll = true;
+        status_.last_poll_ok = false;
+        status_.last_error = describe(error);
+    }
+
+    // The first failure in a row is news; the repeats are not.
+    const LogLevel level = failures == 1 ? LogLevel::Warn : LogLevel::Debug;
+    log_.log(level, "poll failed", {{"account_id", account_.account_id},
+                                    {"reason", reason_label(error.kind)},
+                                    {"err", error.message},
+                                    {"failed_polls", failures}});
+    PollOutcome outcome;
+    outcome.error = error;
+    return outcome;
+}
+
+std::chrono::milliseconds Poller::next_delay(const PollOutcome& outcome) {
+    const milliseconds interval = poll_.interval;
+    if (outcome.ok) {
+        return jittered(interval, random_, 0.1);
+    }
+
+    // Exponential backoff from the minimum interval, capped, and never sooner than the
+    // upstream asked for.
+    std::size_t failures = 0;
+    {
+        std::lock_guard lock(mutex_);
+        failures = status_.consecutive_failures;
+    }
+    const int doublings = static_cast<int>(std::min<std::size_t>(failures, 6)) - 1;
+    milliseconds delay = std::chrono::duration_cast<milliseconds>(kMinPollInterval) *
+                         (1 << std::max(doublings, 0));
+    delay = std::min<milliseconds>(delay, std::max<milliseconds>(interval, kMaxBackoff));
+    delay = jittered(delay, random_, 0.2);
+    if (outcome.error && outcome.error->retry_after) {
+        delay = std::max<milliseconds>(delay, *outcome.error->retry_after);
+    }
+    return delay;
+}
+
+void Poller::run() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+        lock.unlock();
+        const PollOutcome outcome = poll_once();
+        const milliseconds delay = next_delay(outcome);
+        lock.lock();
+        wake_.wait_for(lock, delay, [this] { return stopping_; });
+    }
+}
+
+void Poller::start() {
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable()) {
+        return;
+    }
+    stopping_ = false;
+    thread_ = std::thread([this] { run(); });
+}
+
+void Poller::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
+        thread_.join();
+    }
+}
+
+PollStatus Poller::status() const {
+    std::lock_guard lock(mutex_);
+    return status_;
+}
+
+}  // namespace engagevoice

@@ -1,0 +1,160 @@
+#include "engagevoice/report_source.hpp"
+
+#include <cctype>
+#include <stdexcept>
+
+#include "engagevoice/report_request.hpp"
+
+namespace engagevoice {
+namespace {
+
+constexpr std::size_t kExcerptBytes = 120;
+
+// A short, printable excerpt of an error body for logs: enough to recognise an upstream's
+// message or a proxy's HTML page, never a whole body.
+std::string excerpt(std::string_view body) {
+    std::string out;
+    bool space = false;
+    for (char c : body) {
+        if (out.size() >= kExcerptBytes) {
+            out += "...";
+            break;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isspace(u)) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) {
+            out += ' ';
+            space = false;
+        }
+        out += (u >= 0x20 && u < 0x7f) ? c : '?';
+    }
+    return out;
+}
+
+std::optional<std::chrono::seconds> parse_retry_after(const std::string& value) {
+    if (value.empty() || value.size() > 9) {
+        return std::nullopt;
+    }
+    for (char c : value) {
+        if (!std::isdigit(static_cast<unsigned char>(c))) {
+            // An HTTP date is allowed too; the poller's own backoff covers that case.
+            return std::nullopt;
+        }
+    }
+    return std::chrono::seconds(std::stol(value));
+}
+
+char first_visible(std::string_view body) {
+    // Skip a byte order mark and white space before looking at what the body is.
+    if (body.substr(0, 3) == "\xEF\xBB\xBF") {
+        body.remove_prefix(3);
+    }
+    for (char c : body) {
+        if (!std::isspace(static_cast<unsigned char>(c))) {
+            return c;
+        }
+    }
+    return '\0';
+}
+
+PollError status_error(const HttpResponse& response) {
+    const int status = response.status;
+    const std::string what = "report request answered " + std::to_string(status);
+    const std::string detail = response.body.empty() ? "" : ": " + excerpt(response.body);
+
+    PollError error;
+    error.status = status;
+    error.retry_after = parse_retry_after(response.header("Retry-After"));
+    if (status == 401 || status == 403) {
+        error.kind = PollError::Kind::Auth;
+    } else if (status == 429) {
+        error.kind = PollError::Kind::RateLimited;
+    } else {
+        error.kind = PollError::Kind::Http;
+    }
+    error.message = what + detail;
+    return error;
+}
+
+}  // namespace
+
+Result<FetchedReport> check_report_response(HttpResponse response) {
+    if (response.status < 200 || response.status > 299) {
+        return status_error(response);
+    }
+
+    const char first = first_visible(response.body);
+    if (first == '<') {
+        return make_error(PollError::Kind::Parse,
+                          "report body is HTML, not CSV: " + excerpt(response.body),
+                          response.status);
+    }
+    if (first == '{' || first == '[') {
+        return make_error(PollError::Kind::Parse,
+                          "report body is JSON, not CSV: " + excerpt(response.body),
+                          response.status);
+    }
+    if (first == '\0') {
+        return make_error(PollError::Kind::Parse, "report body is empty", response.status);
+    }
+    return FetchedReport{std::move(response.body)};
+}
+
+EngageReportSource::EngageReportSource(const AccountConfig& account,
+                                       std::unique_ptr<HttpsClient> client,
+                                       std::unique_ptr<TokenSource> tokens,
+                                       ApiRequestObserver observer)
+    : account_(account),
+      client_(std::move(client)),
+      tokens_(std::move(tokens)),
+      observer_(std::move(observer)) {
+    std::string error;
+    auto url = parse_url(account.api_url, &error);
+    if (!url) {
+        throw std::invalid_argument("api_url: " + error);
+    }
+    report_url_ = *url;
+    while (!report_url_.path.empty() && report_url_.path.back() == '/') {
+        report_url_.path.pop_back();
+    }
+    report_url_.path += report_path(account.account_id);
+}
+
+Result<HttpResponse> EngageReportSource::post_report(
+    const BusinessDay& day, std::chrono::steady_clock::time_point deadline) {
+    auto auth = tokens_->headers(deadline);
+    if (!auth) {
+        return auth.error();
+    }
+
+    HttpRequest request;
+    request.method = "POST";
+    request.url = report_url_;
+    request.headers = std::move(*auth);
+    request.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
+    request.headers.emplace_back("Accept", "text/csv, */*");
+    request.body = report_request_body(
+        day, account_.timezone, ReportFilters{account_.agent_group_ids, account_.agent_teams});
+
+    auto response = client_->send(request, deadline);
+    observer_("report", response ? response->status : 0);
+    return response;
+}
+
+Result<FetchedReport> EngageReportSource::fetch(const BusinessDay& day,
+                                                std::chrono::steady_clock::time_point deadline) {
+    auto response = post_report(day, deadline);
+    // An expired token is refreshed and the request tried once more; never in a loop.
+    if (response && response->status == 401 && tokens_->invalidate()) {
+        response = post_report(day, deadline);
+    }
+    if (!response) {
+        return response.error();
+    }
+    return check_report_response(std::move(*response));
+}
+
+}  // namespace engagevoice

@@ -1,0 +1,232 @@
+#include "engagevoice/serve.hpp"
+
+#include <signal.h>
+
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "engagevoice/agent_metrics.hpp"
+#include "engagevoice/config.hpp"
+#include "engagevoice/exporter_metrics.hpp"
+#include "engagevoice/exposition.hpp"
+#include "engagevoice/http_server.hpp"
+#include "engagevoice/https_client.hpp"
+#include "engagevoice/logging.hpp"
+#include "engagevoice/poller.hpp"
+#include "engagevoice/process_metrics.hpp"
+#include "engagevoice/report_source.hpp"
+#include "engagevoice/snapshot.hpp"
+#include "engagevoice/token_source.hpp"
+#include "engagevoice/version.hpp"
+#include "engagevoice/web_routes.hpp"
+
+namespace engagevoice {
+namespace {
+
+// Everything one account needs, kept together so its poller outlives nothing it uses.
+struct Account {
+    AccountConfig config;
+    SnapshotStore store;
+    std::unique_ptr<ReportSource> source;
+    std::unique_ptr<Poller> poller;
+};
+
+std::string account_key(std::size_t index, const char* key) {
+    return "accounts[" + std::to_string(index) + "]." + key;
+}
+
+std::unique_ptr<ReportSource> make_report_source(const AccountConfig& account,
+                                                 const std::string& file, std::size_t index,
+                                                 AccountMetrics metrics) {
+    HttpsClientOptions options;
+    options.ca_file = account.ca_file;
+    options.user_agent = user_agent();
+    options.allow_plain_http = account.api_url.rfind("http://", 0) == 0;
+
+    std::unique_ptr<HttpsClient> client;
+    try {
+        client = std::make_unique<HttpsClient>(options);
+    } catch (const std::exception& e) {
+        throw ConfigError(file, account_key(index, "ca_file"), e.what());
+    }
+    auto tokens = make_token_source(account.auth, file, account_key(index, "auth"));
+    return std::make_unique<EngageReportSource>(
+        account, std::move(client), std::move(tokens),
+        [metrics](const std::string& endpoint, int status) mutable {
+            metrics.api_request(endpoint, status);
+        });
+}
+
+std::vector<std::unique_ptr<Account>> make_accounts(const Config& config,
+                                                    ExporterMetrics& metrics, const Clock& clock,
+                                                    const Logger& log) {
+    std::vector<std::unique_ptr<Account>> accounts;
+    for (std::size_t i = 0; i < config.accounts.size(); ++i) {
+        auto account = std::make_unique<Account>();
+        account->config = config.accounts[i];
+        const std::string& id = account->config.account_id;
+        account->source = make_report_source(account->config, config.file, i, metrics.account(id));
+        account->poller =
+            std::make_unique<Poller>(account->config, config.poll, *account->source,
+                                     account->store, metrics.account(id), clock, log);
+        accounts.push_back(std::move(account));
+    }
+    return accounts;
+}
+
+AccountSummary summarize(const Account& account) {
+    const PollStatus status = account.poller->status();
+    AccountSummary summary;
+    summary.account_id = account.config.account_id;
+    summary.timezone = account.config.timezone;
+    summary.finished_first_poll = status.finished_first_poll;
+    summary.last_poll_ok = status.last_poll_ok;
+    summary.last_success = status.last_success;
+    summary.last_error = status.last_error;
+    summary.agents = status.agents;
+    return summary;
+}
+
+WebRoutesOptions routes_for(const std::vector<std::unique_ptr<Account>>& accounts,
+                            const std::string& telemetry_path,
+                            std::vector<const prometheus::Collectable*> collectables) {
+    WebRoutesOptions options;
+    options.telemetry_path = telemetry_path;
+    options.render_metrics = [collectables] { return serialize_metrics(collectables); };
+    options.ready = [&accounts] {
+        for (const auto& account : accounts) {
+            if (!account->poller->status().finished_first_poll) {
+                return false;
+            }
+        }
+        return true;
+    };
+    options.accounts = [&accounts] {
+        std::vector<AccountSummary> summaries;
+        for (const auto& account : accounts) {
+            summaries.push_back(summarize(*account));
+        }
+        return summaries;
+    };
+    return options;
+}
+
+// Signals are taken by one thread with sigwait, so every thread started later must have them
+// blocked; call this before any thread exists.
+sigset_t block_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+void wait_for_stop(const sigset_t& signals, const Logger& log) {
+    for (;;) {
+        int signal = 0;
+        if (sigwait(&signals, &signal) != 0) {
+            continue;
+        }
+        if (signal == SIGHUP) {
+            log.warn("reload requested but not supported yet; restart to apply a new config");
+            continue;
+        }
+        log.info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+        return;
+    }
+}
+
+Logger make_logger(const ServeFlags& flags) {
+    return Logger(parse_log_level(flags.log_level).value_or(LogLevel::Info),
+                  parse_log_format(flags.log_format).value_or(LogFormat::Logfmt));
+}
+
+std::vector<std::string> listen_addresses(const ServeFlags& flags) {
+    if (flags.listen_addresses.empty()) {
+        return {":9847"};
+    }
+    return flags.listen_addresses;
+}
+
+int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
+    const Config config = load_config(flags.config_file);
+    log.info("configuration loaded", {{"path", config.file}, {"accounts", config.accounts.size()}});
+
+    SystemClock clock;
+    ExporterMetrics metrics;
+    auto accounts = make_accounts(config, metrics, clock, log);
+
+    ProcessCollector process;
+    AgentCollector agents(
+        [&accounts] {
+            std::vector<std::shared_ptr<const Snapshot>> snapshots;
+            for (const auto& account : accounts) {
+                snapshots.push_back(account->store.current());
+            }
+            return snapshots;
+        },
+        clock, config.poll.max_staleness, config.metrics.agent_info);
+    WebRoutes routes(routes_for(accounts, flags.telemetry_path,
+                                {metrics.registry().get(), &agents, &process}));
+
+    HttpServer server(HttpServerOptions{listen_addresses(flags), std::nullopt, 2, 1024 * 1024},
+                      [&routes](const ServerRequest& request) { return routes.handle(request); });
+    server.start();
+    for (const std::string& address : server.bound_addresses()) {
+        log.info("listening", {{"address", address}});
+    }
+    for (auto& account : accounts) {
+        account->poller->start();
+    }
+
+    wait_for_stop(signals, log);
+    for (auto& account : accounts) {
+        account->poller->stop();
+    }
+    server.stop();
+    return 0;
+}
+
+}  // namespace
+
+int serve(const ServeFlags& flags) {
+    const sigset_t signals = block_signals();
+    const Logger log = make_logger(flags);
+    const BuildInfo& info = build_info();
+    log.info("starting engage_voice_exporter",
+             {{"version", info.version}, {"revision", info.revision}});
+
+    if (!flags.web_config_file.empty()) {
+        log.error("--web.config.file is not supported yet", {{"path", flags.web_config_file}});
+        return 1;
+    }
+    try {
+        return run(flags, log, signals);
+    } catch (const ConfigError& e) {
+        log.error("invalid configuration", {{"err", e.what()}});
+    } catch (const std::exception& e) {
+        log.error("cannot start", {{"err", e.what()}});
+    }
+    return 1;
+}
+
+int check_config(const ServeFlags& flags) {
+    try {
+        const Config config = load_config(flags.config_file);
+        for (std::size_t i = 0; i < config.accounts.size(); ++i) {
+            make_token_source(config.accounts[i].auth, config.file, account_key(i, "auth"));
+        }
+        std::cout << config.file << ": configuration is valid (" << config.accounts.size()
+                  << (config.accounts.size() == 1 ? " account)" : " accounts)") << "\n";
+        return 0;
+    } catch (const std::exception& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace engagevoice

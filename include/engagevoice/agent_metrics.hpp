@@ -22,8 +22,9 @@ namespace engagevoice {
 std::vector<prometheus::MetricFamily> agent_metric_families(
     const std::vector<std::shared_ptr<const Snapshot>>& snapshots, bool agent_info);
 
-// A collectable over live snapshots. Snapshots older than `max_staleness` are not served, so an
-// account whose polls keep failing loses its per-agent series rather than showing old values.
+// A collectable over live snapshots. A snapshot older than `max_staleness`, or one whose business
+// day has ended, is not served: an account whose polls keep failing loses its per-agent series
+// rather than showing old values as today's.
 class AgentCollector final : public prometheus::Collectable {
 public:
     using SnapshotSource = std::function<std::vector<std::shared_ptr<const Snapshot>>()>;

@@ -8,7 +8,6 @@
 #include <cstddef>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include <prometheus/counter.h>
@@ -75,7 +74,6 @@ private:
     prometheus::Family<prometheus::Gauge>& report_rows_invalid_;
     prometheus::Family<prometheus::Gauge>& report_bytes_;
     prometheus::Family<prometheus::Gauge>& build_info_;
-    std::mutex mutex_;  // guards Family::Add for api_requests_, whose codes appear as they come
 };
 
 }  // namespace engagevoice

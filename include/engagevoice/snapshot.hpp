@@ -19,7 +19,11 @@ struct Snapshot {
     std::string account_id;
     std::string business_day;  // "YYYY-MM-DD"
     std::vector<AgentDay> agents;
+    // When the poll that built it started.
     std::chrono::system_clock::time_point taken_at;
+    // When its business day ends: after that its values are yesterday's, not today's.
+    std::chrono::system_clock::time_point business_day_end =
+        std::chrono::system_clock::time_point::max();
 };
 
 class SnapshotStore {
