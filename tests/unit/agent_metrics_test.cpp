@@ -1,0 +1,110 @@
+#include "engagevoice/agent_metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "engagevoice/exposition.hpp"
+#include "expected_page.hpp"
+
+namespace engagevoice {
+namespace {
+
+using namespace std::chrono_literals;
+
+class FakeClock final : public Clock {
+public:
+    std::chrono::system_clock::time_point now() const override { return now_; }
+    std::chrono::system_clock::time_point now_{std::chrono::hours(500000)};
+};
+
+std::shared_ptr<const Snapshot> snapshot_at(std::chrono::system_clock::time_point taken_at) {
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->account_id = "42";
+    snapshot->taken_at = taken_at;
+    snapshot->business_day_end = taken_at + 12h;
+    AgentDay agent;
+    agent.agent_id = "7";
+    agent.team = "Blue \"B\" Team";
+    agent.first_name = "Zoë";
+    agent.talk_min100 = 4545;
+    agent.sessions = 1;
+    agent.first_login = SysSeconds(1588003320s);
+    snapshot->agents.push_back(agent);
+    return snapshot;
+}
+
+std::size_t agent_samples(const std::vector<prometheus::MetricFamily>& families) {
+    std::size_t n = 0;
+    for (const auto& family : families) {
+        n += family.metric.size();
+    }
+    return n;
+}
+
+}  // namespace
+
+TEST_CASE("agent metrics convert minutes to seconds and label by account, agent and team",
+          "[metrics]") {
+    FakeClock clock;
+    const auto page =
+        serialize_families(agent_metric_families({snapshot_at(clock.now())}, true));
+    const auto samples = testing::parse_page(page);
+
+    const std::map<std::string, std::string> labels{
+        {"account_id", "42"}, {"agent_id", "7"}, {"team", "Blue \"B\" Team"}};
+    bool found_talk = false;
+    for (const auto& sample : samples) {
+        if (sample.name == "engagevoice_agent_talk_seconds") {
+            CHECK(sample.labels == labels);
+            CHECK(sample.value == Approx(2727.0));
+            found_talk = true;
+        }
+        CHECK(sample.name != "engagevoice_agent_last_logout_timestamp_seconds");
+    }
+    CHECK(found_talk);
+    CHECK_THAT(page, Catch::Contains("first_name=\"Zoë\""));
+}
+
+TEST_CASE("every agent metric's help names its report column and when it is refreshed",
+          "[metrics]") {
+    for (const auto& family : agent_metric_families({}, true)) {
+        CAPTURE(family.name);
+        CHECK_THAT(family.help, Catch::Contains("column"));
+        CHECK_THAT(family.help, Catch::Contains("not at scrape time"));
+        CHECK(family.type == prometheus::MetricType::Gauge);
+    }
+}
+
+TEST_CASE("agent collector drops snapshots older than the staleness limit", "[metrics]") {
+    FakeClock clock;
+    std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now());
+    AgentCollector collector([&] { return std::vector{snapshot}; }, clock, 15min, true);
+
+    CHECK(agent_samples(collector.Collect()) > 0);
+
+    clock.now_ += 15min;
+    CHECK(agent_samples(collector.Collect()) > 0);
+
+    clock.now_ += 1s;
+    CHECK(agent_samples(collector.Collect()) == 0);
+}
+
+TEST_CASE("agent collector drops a snapshot once its business day has ended", "[metrics]") {
+    FakeClock clock;
+    std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now() - 5min);
+    AgentCollector collector([&] { return std::vector{snapshot}; }, clock, 1h, true);
+    CHECK(agent_samples(collector.Collect()) > 0);
+
+    clock.now_ = snapshot->business_day_end;
+
+    CHECK(agent_samples(collector.Collect()) == 0);
+}
+
+TEST_CASE("agent collector serves nothing before the first poll", "[metrics]") {
+    FakeClock clock;
+    AgentCollector collector([] { return std::vector<std::shared_ptr<const Snapshot>>{nullptr}; },
+                             clock, 15min, true);
+
+    CHECK(agent_samples(collector.Collect()) == 0);
+}
+
+}  // namespace engagevoice

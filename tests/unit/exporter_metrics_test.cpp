@@ -1,0 +1,89 @@
+#include "engagevoice/exporter_metrics.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "engagevoice/exposition.hpp"
+#include "expected_page.hpp"
+
+namespace engagevoice {
+namespace {
+
+double value_of(const std::vector<testing::Sample>& page, const std::string& name,
+                const std::map<std::string, std::string>& labels) {
+    for (const auto& sample : page) {
+        if (sample.name == name && sample.labels == labels) {
+            return sample.value;
+        }
+    }
+    return -1;
+}
+
+std::vector<testing::Sample> scrape(ExporterMetrics& metrics) {
+    return testing::parse_page(serialize_metrics({metrics.registry().get()}));
+}
+
+}  // namespace
+
+TEST_CASE("exporter metrics show every error reason at zero before it happens", "[metrics]") {
+    ExporterMetrics metrics;
+    (void)metrics.account("1");
+
+    const auto page = scrape(metrics);
+    for (const char* reason : {"auth", "network", "timeout", "http", "rate_limited", "parse"}) {
+        CAPTURE(reason);
+        CHECK(value_of(page, "engagevoice_poll_errors_total",
+                       {{"account_id", "1"}, {"reason", reason}}) == 0);
+    }
+    CHECK(value_of(page, "engagevoice_up", {{"account_id", "1"}}) == 0);
+}
+
+TEST_CASE("exporter metrics record a poll's success and its report size", "[metrics]") {
+    ExporterMetrics metrics;
+    AccountMetrics account = metrics.account("1");
+
+    account.poll_succeeded(std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)),
+                           12, 2, 4096);
+    account.poll_finished(std::chrono::milliseconds(1500));
+
+    const auto page = scrape(metrics);
+    const std::map<std::string, std::string> labels{{"account_id", "1"}};
+    CHECK(value_of(page, "engagevoice_up", labels) == 1);
+    CHECK(value_of(page, "engagevoice_last_poll_success_timestamp_seconds", labels) ==
+          1700000000);
+    CHECK(value_of(page, "engagevoice_report_rows", labels) == 12);
+    CHECK(value_of(page, "engagevoice_report_rows_invalid", labels) == 2);
+    CHECK(value_of(page, "engagevoice_report_bytes", labels) == 4096);
+    CHECK(value_of(page, "engagevoice_poll_duration_seconds", labels) == Approx(1.5));
+    CHECK(value_of(page, "engagevoice_polls_total", labels) == 1);
+}
+
+TEST_CASE("exporter metrics count API requests by endpoint and status", "[metrics]") {
+    ExporterMetrics metrics;
+    AccountMetrics account = metrics.account("1");
+
+    account.api_request("report", 200);
+    account.api_request("report", 200);
+    account.api_request("report", 0);
+
+    const auto page = scrape(metrics);
+    CHECK(value_of(page, "engagevoice_api_requests_total",
+                   {{"account_id", "1"}, {"endpoint", "report"}, {"code", "200"}}) == 2);
+    CHECK(value_of(page, "engagevoice_api_requests_total",
+                   {{"account_id", "1"}, {"endpoint", "report"}, {"code", "error"}}) == 1);
+}
+
+TEST_CASE("exporter metrics carry build info", "[metrics]") {
+    ExporterMetrics metrics;
+    bool found = false;
+    for (const auto& sample : scrape(metrics)) {
+        if (sample.name == "engagevoice_exporter_build_info") {
+            found = true;
+            CHECK(sample.value == 1);
+            CHECK(sample.labels.count("version") == 1);
+            CHECK(sample.labels.count("revision") == 1);
+        }
+    }
+    CHECK(found);
+}
+
+}  // namespace engagevoice
