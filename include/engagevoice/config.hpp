@@ -60,11 +60,14 @@ struct AuthConfig {
 struct AccountConfig {
     std::string account_id;
     std::string api_url = "https://ringcx.ringcentral.com/voice/api/v1";
-    std::string timezone = "UTC";  // an IANA name, checked against the time zone database
-    std::chrono::minutes day_start{0};
+    // An IANA name, checked against the time zone database; required in the file, since the
+    // business day and the report's times depend on it.
+    std::string timezone = "UTC";
+    std::chrono::minutes day_start{0};  // business day start, minutes after local midnight
     std::vector<std::string> agent_group_ids;
     std::vector<std::string> agent_teams;
-    // PEM file of CAs to trust for api_url and the auth URLs instead of the system's.
+    // PEM file of CAs to trust for api_url and the auth URLs instead of the system's; empty
+    // for the system's. Checked to be readable at load.
     std::string ca_file;
     AuthConfig auth;
 };
@@ -76,19 +79,26 @@ struct Config {
     std::vector<AccountConfig> accounts;
 };
 
-// Reads and validates `path`. Throws ConfigError for a missing or unreadable file, YAML syntax
-// errors (with line and column), unknown keys, wrong types, bad durations ("90s", "15m", "1h"),
-// unknown time zones, duplicate account ids, auth modes not supported yet, and secrets that
-// cannot be resolved.
+// Reads and validates `path`. Throws ConfigError ("<file>: <key path>: <what is wrong>") for a
+// missing or unreadable file, YAML syntax errors (with line and column), unknown or repeated
+// keys, wrong types, bad durations ("90s", "15m", "1h"), unknown time zones, duplicate account
+// ids, missing keys of the auth mode, and secrets that cannot be resolved now (the message
+// names the key, never the value). Modes not supported yet are accepted here and refused by
+// make_token_source. Relative paths (`*_file`, ca_file) are read from the file's directory.
+// Base URLs are returned without a trailing slash.
 Config load_config(const std::string& path);
 
-// The same checks on YAML text; `file` names it in errors.
+// The same checks on YAML text; `file` names it in errors and its directory anchors relative
+// paths.
 Config parse_config(const std::string& yaml_text, const std::string& file);
 
-// "30s", "15m", "1h30m", "250ms" (Prometheus duration syntax) to seconds, rounded down.
-// Throws std::invalid_argument with a reason for anything else.
+// "30s", "15m", "1h30m", "2d", "250ms", "0" (Prometheus duration syntax: units y, w, d, h,
+// m, s, ms, largest first, each once) to seconds, rounded down. Throws std::invalid_argument
+// with a reason (without the text) for anything else: empty, negative, unitless, garbage.
 std::chrono::seconds parse_duration(const std::string& text);
 
+// The mode's name as written in the file: "ringcentral_jwt", "engage_login", "api_token",
+// "bearer_token".
 std::string auth_mode_name(AuthConfig::Mode mode);
 
 }  // namespace engagevoice
