@@ -45,7 +45,10 @@ private:
     Secret token_;
 };
 
-// The source for an account's auth mode. Throws ConfigError for modes not supported yet.
+// The source for an account's auth mode. `file` and `key` name the configuration file and the
+// auth section ("accounts[0].auth") in errors. Throws ConfigError for modes not supported yet
+// (ringcentral_jwt, engage_login): load_config accepts them so the schema stays whole, and
+// this is where the exporter refuses to start with them.
 std::unique_ptr<TokenSource> make_token_source(const AuthConfig& auth, const std::string& file,
                                                const std::string& key);
 
