@@ -1,6 +1,7 @@
 // The command line: Prometheus-style dotted flags and the `render` subcommand.
 #pragma once
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,8 +20,8 @@ struct ServeFlags {
 
 struct RenderFlags {
     std::string report_file;
-    std::string timezone;
-    std::string account_id;
+    std::string timezone;          // checked against the time zone database at parse time
+    std::string account_id = "0";  // the account_id label; digits only
 };
 
 struct CommandLine {
@@ -33,8 +34,13 @@ struct CommandLine {
     int exit_code = 0;
 };
 
-// Parses argv with CLI11. Prints help or usage errors itself and then returns Command::Exit
-// with the code to exit with: 0 after --help, 1 after a usage error.
+// Parses argv with CLI11. Prints help (to standard output) or usage errors (to standard error)
+// itself and then returns Command::Exit with the code to exit with: 0 after --help, 1 after a
+// usage error such as an unknown flag or a --log.level other than debug, info, warn, error.
 CommandLine parse_command_line(int argc, const char* const* argv);
+
+// The same, printing help to `out` and usage errors to `err`.
+CommandLine parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                               std::ostream& err);
 
 }  // namespace engagevoice
