@@ -30,7 +30,9 @@ struct BusinessDay {
 
 // The business day that contains `now` in `zone`, starting at `day_start` (minutes after local
 // midnight, 0 to 1439). When `now` is earlier in the day than `day_start`, it is yesterday's
-// business day. A `day_start` that falls in a skipped DST hour moves forward by the gap.
+// business day. A `day_start` that falls in a skipped DST hour moves forward by the gap; one in
+// a repeated hour is the earlier instant. A `day_start` outside 0 to 1439 is clamped into it.
+// Pure and thread-safe.
 BusinessDay business_day_at(std::chrono::sys_seconds now, const date::time_zone& zone,
                             std::chrono::minutes day_start);
 
