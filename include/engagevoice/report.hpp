@@ -71,7 +71,8 @@ struct InvalidRow {
     // The 1-based data row (the header is row 0) and the physical line it starts on.
     std::size_t row = 0;
     std::size_t line = 0;
-    // The column whose value did not parse, by its header name.
+    // The column whose value did not parse, by its header name; empty when the row has the
+    // wrong number of fields.
     std::string column;
     // What was wrong, e.g. "not a decimal number of minutes". Never the value itself, which may
     // hold a name or a phone number.
@@ -84,13 +85,18 @@ struct ParsedReport {
 };
 
 // Parses a report body. Times are read as local times in `zone`. Fails with Kind::Parse when
-// the body is not CSV, when a needed column is missing (the message names it, e.g.
-// "report is missing column \"Login Time (min)\"") or when the body looks like HTML or JSON.
-// Never throws.
+// the body is empty, looks like HTML or JSON, is not valid CSV anywhere (the message names the
+// line), or lacks a needed column (the message names it, e.g.
+// "report is missing column \"Login Time (min)\""). A header without rows is a success.
+// A row is left out, into `invalid`, when its field count differs from the header's, when
+// Agent ID or Login DTS is empty, or when a count, minutes, percentage or time does not parse.
+// Text cells are trimmed of surrounding spaces; an empty number cell reads as zero; an empty
+// Logout DTS is an open session. Rows keep the report's order, duplicates included. Never throws.
 Result<ParsedReport> parse_report(std::string_view body, const date::time_zone& zone);
 
-// Reads a report time such as "4/27/20 12:02 PM" (month/day/two-digit year, 12-hour clock, no
-// seconds) as a local time in `zone`. nullopt when it does not parse. An ambiguous local time
+// Reads a report time such as "4/27/20 12:02 PM" (month/day/two-digit year of 20xx, 12-hour
+// clock, no seconds) as a local time in `zone`. A four-digit year, seconds and a 24-hour clock
+// without AM/PM are read too. nullopt when it does not parse. An ambiguous local time
 // (the repeated hour when DST ends) is taken as the earlier instant; a time in the skipped hour
 // is moved forward by the gap.
 std::optional<SysSeconds> parse_report_time(std::string_view text, const date::time_zone& zone);
