@@ -1,12 +1,10 @@
 #include "engagevoice/decimal.hpp"
 
-#include <limits>
-
 namespace engagevoice {
 
 namespace {
 
-constexpr std::int64_t kMaxInt64 = std::numeric_limits<std::int64_t>::max();
+
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -25,7 +23,7 @@ std::string_view trim_spaces(std::string_view text) {
 // Appends one digit to `value`, refusing to overflow.
 bool push_digit(std::int64_t& value, char digit) {
     const std::int64_t d = digit - '0';
-    if (value > (kMaxInt64 - d) / 10) {
+    if (value > (kMaxReportValue - d) / 10) {
         return false;
     }
     value = value * 10 + d;
@@ -88,7 +86,7 @@ std::optional<std::int64_t> parse_hundredths(std::string_view text) {
     std::int64_t whole = 0;
     if (!whole_text.empty()) {
         const auto parsed = parse_grouped_integer(whole_text);
-        if (!parsed || *parsed > kMaxInt64 / 100) {
+        if (!parsed || *parsed > kMaxReportValue / 100) {
             return std::nullopt;
         }
         whole = *parsed;
@@ -102,7 +100,7 @@ std::optional<std::int64_t> parse_hundredths(std::string_view text) {
         }
         fraction = *parsed;
     }
-    if (whole * 100 > kMaxInt64 - fraction) {
+    if (whole * 100 > kMaxReportValue - fraction) {
         return std::nullopt;
     }
     return whole * 100 + fraction;
