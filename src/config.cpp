@@ -388,8 +388,9 @@ std::string read_timezone(const Section& section) {
 }
 
 std::string read_ca_file(const Section& section) {
+    // `ca_file: ""` is how a template says "none"; it keeps the system's CAs.
     auto path = section.text("ca_file");
-    if (!path) {
+    if (!path || path->empty()) {
         return "";
     }
     std::string resolved = resolve_path(section.context(), *path);

@@ -131,6 +131,22 @@ TEST_CASE("config takes a secret from ${ENV_VAR}", "[config]") {
     REQUIRE(config.accounts.size() == 1);
     CHECK(config.accounts[0].auth.token.source() == ev::Secret::Source::Env);
     CHECK(config.accounts[0].auth.token.describe() == "env ENGAGEVOICE_TEST_TOKEN");
+    CHECK(config.accounts[0].ca_file.empty());
+}
+
+TEST_CASE("config example at the top of the repository loads", "[config]") {
+    auto example = fs::path(ENGAGEVOICE_FIXTURES_DIR) / "../../engage_voice_exporter.example.yml";
+    ::setenv("ENGAGE_VOICE_API_TOKEN", "token-from-env", 1);
+    auto config = ev::load_config(example.string());
+    ::unsetenv("ENGAGE_VOICE_API_TOKEN");
+
+    CHECK(config.poll.interval == 60s);
+    CHECK(config.poll.timeout == 30s);
+    CHECK(config.poll.max_staleness == 15min);
+    CHECK(config.metrics.agent_info);
+    REQUIRE(config.accounts.size() == 1);
+    CHECK(config.accounts[0].timezone == "US/Eastern");
+    CHECK(config.accounts[0].auth.token.describe() == "env ENGAGE_VOICE_API_TOKEN");
 }
 
 TEST_CASE("config fails when a ${ENV_VAR} secret is unset", "[config]") {
