@@ -38,7 +38,8 @@ struct ServerResponse {
 };
 
 // Called on a server thread, possibly on several at once. It should not throw; if it does, the
-// client gets a 500 and the server goes on.
+// client gets a 500 and the server goes on. A HEAD request reaches the handler as a GET; the
+// server then sends the headers of the answer without its body.
 using RequestHandler = std::function<ServerResponse(const ServerRequest&)>;
 
 struct ServerTls {
@@ -47,28 +48,40 @@ struct ServerTls {
 };
 
 struct HttpServerOptions {
-    // "host:port", ":port" (all interfaces) or "[v6]:port"; port 0 picks a free port.
+    // "host:port", ":port" (all interfaces, IPv6 and IPv4 where the system allows) or
+    // "[v6]:port"; port 0 picks a free port. A host name binds its first address.
     std::vector<std::string> listen_addresses;
     // Serve HTTPS with this certificate when set.
     std::optional<ServerTls> tls;
     int threads = 2;
+    // Larger request bodies get 413 and the connection is closed.
     std::size_t max_request_body_bytes = 1024 * 1024;
 };
 
+// Connections are kept alive between requests. A client gets 10 seconds to send the headers of
+// each request (so idle and slow clients are cut off) and 30 seconds for its body; request
+// headers are limited to 16 KiB (431 beyond).
 class HttpServer {
 public:
-    // Binds every address; throws std::runtime_error naming the address that failed.
+    // Binds every address and, with TLS, loads the certificate and key. Throws
+    // std::runtime_error naming the address or the file that failed. Serves nothing until
+    // start().
     HttpServer(HttpServerOptions options, RequestHandler handler);
+    // Stops the server if it still runs.
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
     HttpServer& operator=(const HttpServer&) = delete;
 
-    // Starts the server threads. Returns at once.
+    // Starts the server threads. Returns at once. A second call does nothing; a server does not
+    // start again after stop().
     void start();
-    // Stops accepting, closes connections and joins the threads. Safe to call twice.
+    // Stops accepting, closes connections and joins the threads. Safe to call twice and from
+    // any thread; called from inside a handler it does not wait for that handler's own thread,
+    // which a later stop() or the destructor joins.
     void stop();
 
-    // The bound addresses as "host:port", with the real port when 0 was asked for.
+    // The bound addresses as "host:port" ("[v6]:port" for IPv6), with the real port when 0 was
+    // asked for. Thread-safe.
     std::vector<std::string> bound_addresses() const;
 
 private:
