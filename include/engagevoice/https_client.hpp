@@ -21,6 +21,8 @@ namespace engagevoice {
 
 struct HttpRequest {
     std::string method = "GET";
+    // The path may end in a query ("/login?x=1"); it is sent as the request target as is, and
+    // no error message repeats it.
     Url url;
     // Header name and value pairs; Host, User-Agent and Content-Length are added by the client.
     std::vector<std::pair<std::string, std::string>> headers;
@@ -42,7 +44,8 @@ struct HttpsClientOptions {
     // Responses with a larger body fail with Kind::Http.
     std::size_t max_body_bytes = 256 * 1024 * 1024;
     std::string user_agent = "engage_voice_exporter";
-    // Allow http:// URLs (for tests against a local mock).
+    // Allow http:// URLs (for tests against a local mock); otherwise they fail with
+    // Kind::Network.
     bool allow_plain_http = false;
 };
 
@@ -54,11 +57,12 @@ public:
     HttpsClient(const HttpsClient&) = delete;
     HttpsClient& operator=(const HttpsClient&) = delete;
 
-    // Sends one request and reads the whole response, all before `deadline`. Any status is a
-    // success here; the caller judges it. Fails with Kind::Timeout when the deadline passes,
+    // Sends one request on a new connection and reads the whole response, all before
+    // `deadline`. Any status is a success here; the caller judges it. Chunked bodies are
+    // decoded; no compression is asked for. Fails with Kind::Timeout when the deadline passes,
     // Kind::Network for resolve, connect, TLS and reset errors (the message names the step and
-    // the host, never a header value), Kind::Http for a malformed or oversized response.
-    // Never throws.
+    // host:port, never a header value or the path), Kind::Http for a malformed or oversized
+    // response ("response body exceeds N bytes"). Never throws.
     Result<HttpResponse> send(const HttpRequest& request,
                               std::chrono::steady_clock::time_point deadline);
 
