@@ -76,11 +76,11 @@ TEST_CASE("decimal refuses signs, extra places, letters and empty text", "[decim
 }
 
 TEST_CASE("decimal refuses values above the report bound", "[decimal]") {
-    CHECK(parse_hundredths("10,000,000,000.00") == kMaxReportValue);
+    CHECK(parse_hundredths("10,000,000,000.00") == engagevoice::kMaxReportValue);
     CHECK(parse_hundredths("10,000,000,000.01") == kNone);
     CHECK(parse_hundredths("92233720368547759") == kNone);
     CHECK(parse_hundredths("99999999999999999999999") == kNone);
-    CHECK(parse_count("1000000000000") == kMaxReportValue);
+    CHECK(parse_count("1000000000000") == engagevoice::kMaxReportValue);
     CHECK(parse_count("1000000000001") == kNone);
     CHECK(parse_count("9223372036854775808") == kNone);
 }
