@@ -330,7 +330,8 @@ namespace {
 PollConfig parse_poll(const Section& section) {
     PollConfig poll;
     poll.interval = section.duration("interval").value_or(poll.interval);
-    poll.timeout = section.duration("timeout").value_or(poll.timeout);
+    // Left out, the timeout follows a short interval down rather than contradicting it.
+    poll.timeout = section.duration("timeout").value_or(std::min(poll.timeout, poll.interval));
     poll.max_staleness = section.duration("max_staleness").value_or(poll.max_staleness);
 
     if (poll.interval < kMinPollInterval) {

@@ -266,3 +266,13 @@ TEST_CASE("auth modes have their file names", "[config]") {
     CHECK(ev::auth_mode_name(ev::AuthConfig::Mode::ApiToken) == "api_token");
     CHECK(ev::auth_mode_name(ev::AuthConfig::Mode::BearerToken) == "bearer_token");
 }
+
+TEST_CASE("config shortens a left-out timeout to a short interval", "[config]") {
+    const std::string yaml =
+        "poll:\n  interval: 15s\naccounts:\n  - account_id: \"1\"\n    timezone: UTC\n"
+        "    auth:\n      mode: api_token\n      token: t\n";
+
+    auto config = ev::parse_config(yaml, "short.yml");
+
+    CHECK(config.poll.timeout == 15s);
+}
