@@ -55,45 +55,58 @@ bool parse_port(std::string_view text, std::uint16_t& port, std::string* error) 
     return true;
 }
 
+// Splits "[v6]" or "[v6]:port"; `port` stays empty when none is given.
+bool split_bracketed(std::string_view authority, std::string_view& host, std::string_view& port,
+                     std::string* error) {
+    auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+        return fail(error, "IPv6 address is missing its closing bracket");
+    }
+    host = authority.substr(1, close - 1);
+    auto rest = authority.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') {
+        return fail(error, "unexpected text after the IPv6 address");
+    }
+    if (!is_ipv6_literal(std::string(host))) {
+        return fail(error, "host is not a valid IPv6 address");
+    }
+    port = rest;
+    return true;
+}
+
+// Splits "host" or "host:port"; `port` keeps its colon so that "host:" can be told apart.
+bool split_named(std::string_view authority, std::string_view& host, std::string_view& port,
+                 std::string* error) {
+    auto colon = authority.find(':');
+    host = authority.substr(0, colon);
+    port = colon == std::string_view::npos ? std::string_view() : authority.substr(colon);
+    if (host.empty()) {
+        return fail(error, "host is missing");
+    }
+    if (!is_host_name(host)) {
+        return fail(error, "host contains characters that are not allowed");
+    }
+    return true;
+}
+
 // Splits "host", "host:port", "[v6]" or "[v6]:port" into `url`.
 bool parse_authority(std::string_view authority, Url& url, std::string* error) {
     if (authority.find('@') != std::string_view::npos) {
         return fail(error, "credentials in the URL are not allowed");
     }
 
-    std::string_view host = authority;
+    std::string_view host;
     std::string_view port;
-    if (!authority.empty() && authority.front() == '[') {
-        auto close = authority.find(']');
-        if (close == std::string_view::npos) {
-            return fail(error, "IPv6 address is missing its closing bracket");
-        }
-        host = authority.substr(1, close - 1);
-        auto rest = authority.substr(close + 1);
-        if (!rest.empty() && rest.front() != ':') {
-            return fail(error, "unexpected text after the IPv6 address");
-        }
-        port = rest.empty() ? rest : rest.substr(1);
-        if (!is_ipv6_literal(std::string(host))) {
-            return fail(error, "host is not a valid IPv6 address");
-        }
-    } else if (auto colon = authority.find(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-        if (port.empty()) {
-            return fail(error, "port must be a number from 1 to 65535");
-        }
+    bool split = !authority.empty() && authority.front() == '['
+                     ? split_bracketed(authority, host, port, error)
+                     : split_named(authority, host, port, error);
+    if (!split) {
+        return false;
     }
 
-    if (host.empty()) {
-        return fail(error, "host is missing");
-    }
-    if (authority.front() != '[' && !is_host_name(host)) {
-        return fail(error, "host contains characters that are not allowed");
-    }
     url.host = to_lower(host);
     url.port = default_port(url.scheme);
-    return port.empty() || parse_port(port, url.port, error);
+    return port.empty() || parse_port(port.substr(1), url.port, error);
 }
 
 bool parse_path(std::string_view path, Url& url, std::string* error) {
@@ -103,9 +116,8 @@ bool parse_path(std::string_view path, Url& url, std::string* error) {
     if (path.find('#') != std::string_view::npos) {
         return fail(error, "fragments are not allowed");
     }
-    auto bad = std::find_if(path.begin(), path.end(), [](unsigned char c) {
-        return c <= ' ' || c == 0x7f;
-    });
+    auto bad = std::find_if(path.begin(), path.end(),
+                            [](unsigned char c) { return c <= ' ' || c == 0x7f; });
     if (bad != path.end()) {
         return fail(error, "path contains spaces or control characters");
     }
@@ -141,8 +153,8 @@ std::optional<Url> parse_url(std::string_view text, std::string* error) {
     auto rest = text.substr(separator + 3);
     auto authority_end = rest.find_first_of("/?#");
     auto authority = rest.substr(0, authority_end);
-    auto path = authority_end == std::string_view::npos ? std::string_view()
-                                                        : rest.substr(authority_end);
+    auto path =
+        authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
     if (!parse_authority(authority, url, error) || !parse_path(path, url, error)) {
         return std::nullopt;
     }

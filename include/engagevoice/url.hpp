@@ -9,10 +9,10 @@
 namespace engagevoice {
 
 struct Url {
-    std::string scheme;  // "https" or "http", lowercase
-    std::string host;    // without brackets for IPv6 literals
+    std::string scheme;      // "https" or "http", lowercase
+    std::string host;        // without brackets for IPv6 literals
     std::uint16_t port = 0;  // the scheme's default when the URL names none
-    std::string path;    // "" or starting with "/"; no query or fragment
+    std::string path;        // "" or starting with "/"; no query or fragment
 
     // "scheme://host[:port]path", with brackets around an IPv6 host; credentials never appear.
     std::string to_string() const;

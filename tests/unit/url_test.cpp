@@ -66,8 +66,7 @@ TEST_CASE("url parser reads ipv6 hosts in brackets", "[url]") {
 }
 
 TEST_CASE("url parser rejects credentials, queries and fragments", "[url]") {
-    CHECK(rejection("https://user:pass@example.com/x") ==
-          "credentials in the URL are not allowed");
+    CHECK(rejection("https://user:pass@example.com/x") == "credentials in the URL are not allowed");
     CHECK(rejection("https://example.com/x?token=abc") == "query strings are not allowed");
     CHECK(rejection("https://example.com?x=1") == "query strings are not allowed");
     CHECK(rejection("https://example.com/x#top") == "fragments are not allowed");
@@ -87,6 +86,8 @@ TEST_CASE("url parser rejects malformed urls with a reason", "[url]") {
     CHECK(rejection("https:///path") == "host is missing");
     CHECK(rejection("https://:443/") == "host is missing");
     CHECK(rejection("https://example.com:/") == "port must be a number from 1 to 65535");
+    CHECK(rejection("https://[::1]:/") == "port must be a number from 1 to 65535");
+    CHECK(rejection("https://[]/") == "host is not a valid IPv6 address");
     CHECK(rejection("https://example.com:0") == "port must be a number from 1 to 65535");
     CHECK(rejection("https://example.com:65536") == "port must be a number from 1 to 65535");
     CHECK(rejection("https://example.com:44x") == "port must be a number from 1 to 65535");
