@@ -66,7 +66,8 @@ ServerResponse plain_response(int status, std::string body) {
 ServerRequest to_server_request(BeastRequest&& request, const std::string& remote) {
     ServerRequest out;
     // HEAD is answered like GET without the body, so handlers need not know it.
-    out.method = request.method() == http::verb::head ? "GET" : std::string(request.method_string());
+    out.method =
+        request.method() == http::verb::head ? "GET" : std::string(request.method_string());
     out.target = std::string(request.target());
     for (const auto& field : request) {
         out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -85,9 +86,7 @@ ServerResponse call_handler(const RequestHandler& handler, const ServerRequest& 
 }
 
 // Statuses without a body by definition (RFC 9110, section 6.4.1).
-bool is_bodyless(unsigned status) {
-    return status < 200 || status == 204 || status == 304;
-}
+bool is_bodyless(unsigned status) { return status < 200 || status == 204 || status == 304; }
 
 void add_header(BeastResponse& response, const std::string& name, const std::string& value) {
     // The server owns the framing headers, and a line break would split the response.
@@ -107,8 +106,7 @@ struct RequestFraming {
 
 BeastResponse to_beast_response(ServerResponse&& in, const RequestFraming& request) {
     bool valid_status = in.status >= 100 && in.status <= 999;
-    BeastResponse out{static_cast<http::status>(valid_status ? in.status : 500),
-                      request.version};
+    BeastResponse out{static_cast<http::status>(valid_status ? in.status : 500), request.version};
     if (!has_line_break(in.content_type) && !in.content_type.empty()) {
         out.set(http::field::content_type, in.content_type);
     }
@@ -176,7 +174,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 public:
     template <class... StreamArgs>
     Session(ServerState& state, std::string remote, StreamArgs&&... stream_args)
-        : state_(state), remote_(std::move(remote)),
+        : state_(state),
+          remote_(std::move(remote)),
           stream_(std::forward<StreamArgs>(stream_args)...) {}
 
     ~Session() override { state_.forget(this); }
@@ -425,9 +424,7 @@ std::string ServerRequest::header(std::string_view name) const {
     return "";
 }
 
-std::string ServerRequest::path() const {
-    return target.substr(0, target.find('?'));
-}
+std::string ServerRequest::path() const { return target.substr(0, target.find('?')); }
 
 struct HttpServer::Impl {
     // Declared before the io_context: connections still queued in it reach back to the state
@@ -450,10 +447,10 @@ struct HttpServer::Impl {
 
 void HttpServer::Impl::do_accept(std::size_t index) {
     // Each connection gets its own strand, so its steps never run on two threads at once.
-    acceptors[index].async_accept(
-        asio::make_strand(ioc), [this, index](error_code ec, tcp::socket socket) {
-            on_accept(index, ec, std::move(socket));
-        });
+    acceptors[index].async_accept(asio::make_strand(ioc),
+                                  [this, index](error_code ec, tcp::socket socket) {
+                                      on_accept(index, ec, std::move(socket));
+                                  });
 }
 
 void HttpServer::Impl::on_accept(std::size_t index, error_code ec, tcp::socket socket) {
@@ -513,9 +510,7 @@ HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler)
     }
 }
 
-HttpServer::~HttpServer() {
-    stop();
-}
+HttpServer::~HttpServer() { stop(); }
 
 void HttpServer::start() {
     std::lock_guard lock(impl_->lifecycle_mutex);
@@ -556,8 +551,6 @@ void HttpServer::stop() {
     impl_->state.close_all();
 }
 
-std::vector<std::string> HttpServer::bound_addresses() const {
-    return impl_->bound;
-}
+std::vector<std::string> HttpServer::bound_addresses() const { return impl_->bound; }
 
 }  // namespace engagevoice

@@ -1,14 +1,13 @@
 #include "engagevoice/https_client.hpp"
 
-#include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
-
 #include <algorithm>
 #include <future>
 #include <optional>
 #include <stdexcept>
 #include <thread>
 
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -231,12 +230,13 @@ private:
     }
 
     std::optional<PollError> handshake(TlsStream& stream) {
-        auto ec = run_step([&](auto done) { stream.async_handshake(ssl::stream_base::client, done); });
+        auto ec =
+            run_step([&](auto done) { stream.async_handshake(ssl::stream_base::client, done); });
         if (!ec) {
             return std::nullopt;
         }
-        auto error = step_error("tls handshake with " + where(), ec,
-                                "during tls handshake with " + where());
+        auto error =
+            step_error("tls handshake with " + where(), ec, "during tls handshake with " + where());
         long verify = SSL_get_verify_result(stream.native_handle());
         if (error.kind == Kind::Network && verify != X509_V_OK) {
             error.message += std::string(" (") + X509_verify_cert_error_string(verify) + ")";
@@ -261,8 +261,8 @@ private:
         parser.body_limit(options_.max_body_bytes);
         // The header first: Beast 1.74 loses the body limit error of a too large Content-Length
         // when it parses the header and the body from one buffer, as async_read alone does.
-        auto ec = run_step(
-            [&](auto done) { http::async_read_header(stream, buffer_, parser, done); });
+        auto ec =
+            run_step([&](auto done) { http::async_read_header(stream, buffer_, parser, done); });
         if (!ec && !parser.is_done()) {
             ec = run_step([&](auto done) { http::async_read(stream, buffer_, parser, done); });
         }
@@ -281,9 +281,9 @@ private:
             return make_error(Kind::Http, "response headers exceed " +
                                               std::to_string(kMaxResponseHeaderBytes) + " bytes");
         }
-        bool parse_error = ec.category() == http::make_error_code(http::error::bad_line_ending)
-                                                .category() &&
-                           ec != http::error::end_of_stream && ec != http::error::partial_message;
+        bool parse_error =
+            ec.category() == http::make_error_code(http::error::bad_line_ending).category() &&
+            ec != http::error::end_of_stream && ec != http::error::partial_message;
         if (parse_error) {
             return make_error(Kind::Http, "malformed response from " + host_port(request_.url) +
                                               ": " + ec.message());
@@ -312,8 +312,8 @@ std::unique_ptr<ssl::context> make_tls_context(const std::string& ca_file) {
             context->load_verify_file(ca_file);
         }
     } catch (const boost::system::system_error& e) {
-        auto what = ca_file.empty() ? std::string("the system CA certificates")
-                                    : "CA file " + ca_file;
+        auto what =
+            ca_file.empty() ? std::string("the system CA certificates") : "CA file " + ca_file;
         throw std::runtime_error("cannot load " + what + ": " + e.code().message());
     }
     return context;

@@ -6,15 +6,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "engagevoice/https_client.hpp"
 
@@ -363,6 +365,24 @@ TEST_CASE("http server stops twice, before start and from another thread", "[htt
         }
         CHECK(client->closed_by_server());
     }
+}
+
+TEST_CASE("http server can be stopped from inside a handler", "[http_server]") {
+    std::optional<HttpServer> server;
+    std::atomic<bool> stopped = false;
+    server.emplace(local_options(), [&](const ServerRequest& request) {
+        server->stop();
+        stopped = true;
+        return echo_path(request);
+    });
+    server->start();
+    RawConnection client(port_of(server->bound_addresses().at(0)));
+
+    client.send(get("/quit"));
+
+    CHECK(client.closed_by_server());
+    CHECK(stopped);
+    server.reset();
 }
 
 TEST_CASE("http server serves https with its certificate", "[http_server][tls]") {
