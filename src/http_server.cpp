@@ -357,19 +357,18 @@ void bind_and_listen(tcp::acceptor& acceptor, const tcp::endpoint& endpoint) {
 }
 
 // Binds all interfaces: one IPv6 socket that takes IPv4 too where the system has IPv6,
-// otherwise IPv4 only.
+// otherwise IPv4 only. A port in use fails on both, so the IPv4 error is the one reported.
 void listen_everywhere(tcp::acceptor& acceptor, std::uint16_t port) {
-    error_code ec;
-    acceptor.open(tcp::v6(), ec);
-    if (!ec) {
-        acceptor.set_option(asio::ip::v6_only(false), ec);
+    try {
+        acceptor.open(tcp::v6());
+        acceptor.set_option(asio::ip::v6_only(false));
+        return bind_and_listen(acceptor, tcp::endpoint(tcp::v6(), port));
+    } catch (const boost::system::system_error&) {
+        error_code ignored;
+        acceptor.close(ignored);
     }
-    if (ec) {
-        acceptor.close(ec);
-        acceptor.open(tcp::v4());
-        return bind_and_listen(acceptor, tcp::endpoint(tcp::v4(), port));
-    }
-    bind_and_listen(acceptor, tcp::endpoint(tcp::v6(), port));
+    acceptor.open(tcp::v4());
+    bind_and_listen(acceptor, tcp::endpoint(tcp::v4(), port));
 }
 
 tcp::acceptor open_acceptor(asio::io_context& ioc, const std::string& text) {

@@ -249,6 +249,19 @@ TEST_CASE("http server refuses a body over the limit with 413 and closes", "[htt
     CHECK(calls == 0);
 }
 
+TEST_CASE("http server refuses request headers over 16 KiB with 431", "[http_server]") {
+    HttpServer server(local_options(), echo_path);
+    server.start();
+    RawConnection client(port_of(server.bound_addresses().at(0)));
+
+    client.send("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(17000, 'a') +
+                "\r\n\r\n");
+
+    CHECK(client.read_response().rfind("HTTP/1.1 431 Request Header Fields Too Large\r\n", 0) ==
+          0);
+    CHECK(client.closed_by_server());
+}
+
 TEST_CASE("http server answers a malformed request with 400", "[http_server]") {
     HttpServer server(local_options(), echo_path);
     server.start();
@@ -381,8 +394,8 @@ TEST_CASE("http server can be stopped from inside a handler", "[http_server]") {
     client.send(get("/quit"));
 
     CHECK(client.closed_by_server());
+    server.reset();  // joins the thread that ran the handler
     CHECK(stopped);
-    server.reset();
 }
 
 TEST_CASE("http server serves https with its certificate", "[http_server][tls]") {
