@@ -1,0 +1,184 @@
+// engage_voice_mock: the simulated Engage Voice API, served over HTTP or HTTPS.
+
+#include <pthread.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "engagevoice/http_server.hpp"
+#include "mock_api.hpp"
+
+namespace {
+
+using engagevoice::MockApi;
+using engagevoice::MockApiOptions;
+
+struct Flags {
+    std::string listen_address = "127.0.0.1:8443";
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    std::string day_start = "00:00";
+    std::string address_file;
+    MockApiOptions api;
+};
+
+void add_flags(CLI::App& app, Flags& flags) {
+    app.add_option("--listen-address", flags.listen_address,
+                   "host:port to serve on; port 0 picks one")
+        ->capture_default_str();
+    app.add_option("--tls-cert-file", flags.tls_cert_file,
+                   "PEM certificate chain; HTTPS with --tls-key-file");
+    app.add_option("--tls-key-file", flags.tls_key_file,
+                   "PEM private key; HTTPS with --tls-cert-file");
+    app.add_option("--account-id", flags.api.account_id, "the one account served")
+        ->capture_default_str();
+    app.add_option("--timezone", flags.api.timezone, "the account's IANA time zone")
+        ->capture_default_str();
+    app.add_option("--day-start", flags.day_start, "business day boundary, HH:MM local time")
+        ->capture_default_str();
+    app.add_option("--agents", flags.api.agents, "number of simulated agents")
+        ->capture_default_str();
+    app.add_option("--seed", flags.api.seed, "seed of the simulation")->capture_default_str();
+    app.add_option("--api-token", flags.api.api_token, "token accepted as X-Auth-Token")
+        ->envname("ENGAGE_VOICE_MOCK_API_TOKEN");
+    app.add_option("--bearer-token", flags.api.bearer_token,
+                   "token accepted as Authorization: Bearer")
+        ->envname("ENGAGE_VOICE_MOCK_BEARER_TOKEN");
+    app.add_option("--dump-dir", flags.api.dump_dir,
+                   "write each served report and its expected values here");
+    app.add_flag("--csv-bom", flags.api.utf8_bom, "start reports with a UTF-8 byte order mark");
+    app.add_option("--address-file", flags.address_file,
+                   "write the bound host:port here once listening");
+}
+
+// "HH:MM" to minutes after midnight; nullopt for anything else.
+std::optional<std::chrono::minutes> parse_day_start(const std::string& text) {
+    auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+    if (text.size() != 5 || text[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+        return std::nullopt;
+    }
+    auto hours = (text[0] - '0') * 10 + (text[1] - '0');
+    auto minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (hours > 23 || minutes > 59) {
+        return std::nullopt;
+    }
+    return std::chrono::minutes(hours * 60 + minutes);
+}
+
+// A logfmt value in quotes, with its quotes and backslashes escaped.
+std::string logfmt_quoted(const std::string& value) {
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"";
+}
+
+void log_error(const std::string& msg, const std::string& err) {
+    std::cerr << "level=error msg=" << logfmt_quoted(msg) << " err=" << logfmt_quoted(err) << "\n";
+}
+
+// Written beside the target and renamed, so that a test polling for it never reads half.
+void write_address_file(const std::string& path, const std::string& address) {
+    auto temporary = path + ".tmp";
+    std::ofstream(temporary, std::ios::trunc) << address << "\n";
+    std::filesystem::rename(temporary, path);
+}
+
+engagevoice::HttpServerOptions server_options(const Flags& flags) {
+    if (flags.tls_cert_file.empty() != flags.tls_key_file.empty()) {
+        throw std::invalid_argument("--tls-cert-file and --tls-key-file go together");
+    }
+    engagevoice::HttpServerOptions options;
+    options.listen_addresses = {flags.listen_address};
+    if (!flags.tls_cert_file.empty()) {
+        options.tls = engagevoice::ServerTls{flags.tls_cert_file, flags.tls_key_file};
+    }
+    return options;
+}
+
+// One line per request, without headers or bodies, which hold tokens.
+engagevoice::RequestHandler logged(const MockApi& api) {
+    return [&api](const engagevoice::ServerRequest& request) {
+        auto started = std::chrono::steady_clock::now();
+        auto response = api.handle(request);
+        std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        std::cerr << ("level=info msg=\"request\" method=" + request.method + " path=" +
+                      logfmt_quoted(request.path()) + " status=" + std::to_string(response.status) +
+                      " bytes=" + std::to_string(response.body.size()) +
+                      " duration_seconds=" + std::to_string(took.count()) + "\n");
+        return response;
+    };
+}
+
+// Blocks the stop signals in this thread before any other starts, so that the server's threads
+// inherit the mask and sigwait below is the one place that receives them.
+sigset_t block_stop_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+int serve(const Flags& flags, const MockApi& api) {
+    auto signals = block_stop_signals();
+    engagevoice::HttpServer server(server_options(flags), logged(api));
+    server.start();
+
+    auto address = server.bound_addresses().at(0);
+    if (!flags.address_file.empty()) {
+        write_address_file(flags.address_file, address);
+    }
+    std::cerr << ("level=info msg=\"mock listening\" address=" + logfmt_quoted(address) +
+                  " tls=" + (flags.tls_cert_file.empty() ? "false" : "true") +
+                  " account_id=" + logfmt_quoted(api.options().account_id) +
+                  " timezone=" + logfmt_quoted(api.options().timezone) +
+                  " agents=" + std::to_string(api.options().agents) + "\n");
+
+    int received = 0;
+    sigwait(&signals, &received);
+    std::cerr << ("level=info msg=\"mock stopping\" signal=" +
+                  std::string(received == SIGINT ? "SIGINT" : "SIGTERM") + "\n");
+    server.stop();
+    return 0;
+}
+
+int run(Flags flags) {
+    auto day_start = parse_day_start(flags.day_start);
+    if (!day_start) {
+        log_error("invalid flag", "--day-start must be HH:MM");
+        return 1;
+    }
+    flags.api.day_start = *day_start;
+
+    try {
+        MockApi api(flags.api);
+        return serve(flags, api);
+    } catch (const std::exception& error) {
+        log_error("cannot start", error.what());
+        return 1;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"engage_voice_mock: a simulated Engage Voice API for demos and tests"};
+    Flags flags;
+    add_flags(app, flags);
+    CLI11_PARSE(app, argc, argv);
+    return run(flags);
+}
