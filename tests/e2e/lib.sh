@@ -35,7 +35,7 @@ wait_for() {
 
 # The address the exporter logged that it listens on.
 listening_address() {
-    sed -n 's/.*msg="listening" address=\([^ ]*\).*/\1/p' "$1" | head -n 1
+    sed -n -E 's/.*msg="?listening"? address=([^ ]*).*/\1/p' "$1" | head -n 1
 }
 
 make_certificate() {
