@@ -1,5 +1,7 @@
 #include "engagevoice/decimal.hpp"
 
+#include "detail/text.hpp"
+
 namespace engagevoice {
 
 namespace {
@@ -8,16 +10,6 @@ namespace {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-std::string_view trim_spaces(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
 }
 
 // Appends one digit to `value`, refusing to overflow.
@@ -75,7 +67,7 @@ std::optional<std::int64_t> parse_fraction(std::string_view text) {
 }  // namespace
 
 std::optional<std::int64_t> parse_hundredths(std::string_view text) {
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     const auto point = text.find('.');
     const auto whole_text = text.substr(0, point);
     if (text.empty() || (point == std::string_view::npos && whole_text.empty())) {
@@ -107,17 +99,17 @@ std::optional<std::int64_t> parse_hundredths(std::string_view text) {
 }
 
 std::optional<std::int64_t> parse_percent_hundredths(std::string_view text) {
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     if (!text.empty() && text.back() == '%') {
         text.remove_suffix(1);
         // A space between the number and the sign is harmless; more signs are not.
-        text = trim_spaces(text);
+        text = detail::trim_blanks(text);
     }
     return parse_hundredths(text);
 }
 
 std::optional<std::int64_t> parse_count(std::string_view text) {
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     if (text.empty()) {
         return std::nullopt;
     }

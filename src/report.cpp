@@ -9,6 +9,7 @@
 #include <date/tz.h>
 
 #include "detail/local_time.hpp"
+#include "detail/text.hpp"
 #include "engagevoice/csv_reader.hpp"
 #include "engagevoice/decimal.hpp"
 
@@ -68,16 +69,6 @@ const std::array<ColumnSpec, 34> kColumns = {{
 }};
 
 using ColumnIndex = std::array<std::size_t, kColumns.size()>;
-
-std::string_view trim_spaces(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 PollError parse_error(std::string message) {
     return make_error(PollError::Kind::Parse, std::move(message));
@@ -162,7 +153,7 @@ std::optional<std::chrono::seconds> take_clock(std::string_view& text) {
     if (!minute || !second || *minute > 59 || *second > 59) {
         return std::nullopt;
     }
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     int hour24 = *hour;
     if (!text.empty()) {
         const int offset = take_meridiem(text);
@@ -179,12 +170,12 @@ std::optional<std::chrono::seconds> take_clock(std::string_view& text) {
 }
 
 std::optional<date::local_seconds> parse_local_time(std::string_view text) {
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     const auto ymd = take_date(text);
     if (!ymd || text.empty() || (text.front() != ' ' && text.front() != '\t')) {
         return std::nullopt;
     }
-    text = trim_spaces(text);
+    text = detail::trim_blanks(text);
     const auto clock = take_clock(text);
     if (!clock) {
         return std::nullopt;
@@ -222,7 +213,7 @@ const char* read_time(std::string_view value, const date::time_zone& zone,
 // value, which may be a name or a phone number.
 const char* read_column(const ColumnSpec& column, std::string_view value,
                         const date::time_zone& zone, SessionRow& row) {
-    value = trim_spaces(value);
+    value = detail::trim_blanks(value);
     switch (column.kind) {
         case ColumnKind::Id:
             if (value.empty()) {
@@ -292,7 +283,7 @@ void read_rows(CsvReader& reader, std::size_t width, const ColumnIndex& index,
 Result<ColumnIndex> find_columns(const std::vector<std::string>& header) {
     std::unordered_map<std::string_view, std::size_t> positions;
     for (std::size_t i = 0; i < header.size(); ++i) {
-        positions.emplace(trim_spaces(header[i]), i);
+        positions.emplace(detail::trim_blanks(header[i]), i);
     }
 
     ColumnIndex index{};
