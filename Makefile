@@ -3,7 +3,7 @@ PRESET ?= debug
 BUILD_DIR = build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test unit e2e release clean
+.PHONY: all deps configure build demo test bench release clean
 
 all: build
 
@@ -26,6 +26,11 @@ test: build
 
 release:
 	$(MAKE) build PRESET=release
+
+# CPU benchmarks of parsing, aggregation and the metrics page, on an optimized build.
+bench:
+	$(MAKE) build PRESET=release
+	build/release/engagevoice_benchmarks
 
 clean:
 	rm -rf build .demo
