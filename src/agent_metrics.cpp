@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "engagevoice/decimal.hpp"
+#include "engagevoice/exposition.hpp"
 
 namespace engagevoice {
 namespace {
@@ -192,14 +193,14 @@ std::vector<MetricFamily> agent_metric_families(
     return families;
 }
 
-AgentCollector::AgentCollector(SnapshotSource source, const Clock& clock,
-                               std::chrono::seconds max_staleness, bool agent_info)
+AgentPage::AgentPage(SnapshotSource source, const Clock& clock,
+                     std::chrono::seconds max_staleness, bool agent_info)
     : source_(std::move(source)),
       clock_(clock),
       max_staleness_(max_staleness),
       agent_info_(agent_info) {}
 
-std::vector<MetricFamily> AgentCollector::Collect() const {
+std::vector<std::shared_ptr<const Snapshot>> AgentPage::fresh_snapshots() const {
     const auto now = clock_.now();
     std::vector<std::shared_ptr<const Snapshot>> fresh;
     for (auto& snapshot : source_()) {
@@ -208,7 +209,20 @@ std::vector<MetricFamily> AgentCollector::Collect() const {
             fresh.push_back(std::move(snapshot));
         }
     }
-    return agent_metric_families(fresh, agent_info_);
+    return fresh;
+}
+
+std::shared_ptr<const std::string> AgentPage::text() const {
+    auto fresh = fresh_snapshots();
+
+    // Scrapes that arrive while the text is built wait for it rather than build it again.
+    std::lock_guard lock(mutex_);
+    if (!cached_text_ || fresh != cached_for_) {
+        cached_text_ = std::make_shared<const std::string>(
+            serialize_families(agent_metric_families(fresh, agent_info_)));
+        cached_for_ = std::move(fresh);
+    }
+    return cached_text_;
 }
 
 }  // namespace engagevoice

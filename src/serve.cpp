@@ -91,10 +91,13 @@ AccountSummary summarize(const Account& account) {
 
 WebRoutesOptions routes_for(const std::vector<std::unique_ptr<Account>>& accounts,
                             const std::string& telemetry_path,
-                            std::vector<const prometheus::Collectable*> collectables) {
+                            std::vector<const prometheus::Collectable*> collectables,
+                            const AgentPage& agent_page) {
     WebRoutesOptions options;
     options.telemetry_path = telemetry_path;
-    options.render_metrics = [collectables] { return serialize_metrics(collectables); };
+    options.render_metrics = [collectables, &agent_page] {
+        return serialize_metrics(collectables) + *agent_page.text();
+    };
     options.ready = [&accounts] {
         for (const auto& account : accounts) {
             if (!account->poller->status().finished_first_poll) {
@@ -161,7 +164,7 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
     auto accounts = make_accounts(config, metrics, clock, log);
 
     ProcessCollector process;
-    AgentCollector agents(
+    AgentPage agent_page(
         [&accounts] {
             std::vector<std::shared_ptr<const Snapshot>> snapshots;
             for (const auto& account : accounts) {
@@ -171,7 +174,7 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
         },
         clock, config.poll.max_staleness, config.metrics.agent_info);
     WebRoutes routes(routes_for(accounts, flags.telemetry_path,
-                                {metrics.registry().get(), &agents, &process}));
+                                {metrics.registry().get(), &process}, agent_page));
 
     HttpServer server(HttpServerOptions{listen_addresses(flags), std::nullopt, 2, 1024 * 1024},
                       [&routes](const ServerRequest& request) { return routes.handle(request); });

@@ -32,14 +32,6 @@ std::shared_ptr<const Snapshot> snapshot_at(std::chrono::system_clock::time_poin
     return snapshot;
 }
 
-std::size_t agent_samples(const std::vector<prometheus::MetricFamily>& families) {
-    std::size_t n = 0;
-    for (const auto& family : families) {
-        n += family.metric.size();
-    }
-    return n;
-}
-
 }  // namespace
 
 TEST_CASE("agent metrics convert minutes to seconds and label by account, agent and team",
@@ -74,37 +66,55 @@ TEST_CASE("every agent metric's help names its report column and when it is refr
     }
 }
 
-TEST_CASE("agent collector drops snapshots older than the staleness limit", "[metrics]") {
+TEST_CASE("agent page drops snapshots older than the staleness limit", "[metrics]") {
     FakeClock clock;
     std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now());
-    AgentCollector collector([&] { return std::vector{snapshot}; }, clock, 15min, true);
+    AgentPage page([&] { return std::vector{snapshot}; }, clock, 15min, true);
 
-    CHECK(agent_samples(collector.Collect()) > 0);
+    CHECK_THAT(*page.text(), Catch::Contains("engagevoice_agent_talk_seconds{"));
 
     clock.now_ += 15min;
-    CHECK(agent_samples(collector.Collect()) > 0);
+    CHECK_THAT(*page.text(), Catch::Contains("engagevoice_agent_talk_seconds{"));
 
     clock.now_ += 1s;
-    CHECK(agent_samples(collector.Collect()) == 0);
+    CHECK(page.text()->empty());
 }
 
-TEST_CASE("agent collector drops a snapshot once its business day has ended", "[metrics]") {
+TEST_CASE("agent page drops a snapshot once its business day has ended", "[metrics]") {
     FakeClock clock;
     std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now() - 5min);
-    AgentCollector collector([&] { return std::vector{snapshot}; }, clock, 1h, true);
-    CHECK(agent_samples(collector.Collect()) > 0);
+    AgentPage page([&] { return std::vector{snapshot}; }, clock, 1h, true);
+    CHECK_FALSE(page.text()->empty());
 
     clock.now_ = snapshot->business_day_end;
 
-    CHECK(agent_samples(collector.Collect()) == 0);
+    CHECK(page.text()->empty());
 }
 
-TEST_CASE("agent collector serves nothing before the first poll", "[metrics]") {
+TEST_CASE("agent page serves nothing before the first poll", "[metrics]") {
     FakeClock clock;
-    AgentCollector collector([] { return std::vector<std::shared_ptr<const Snapshot>>{nullptr}; },
-                             clock, 15min, true);
+    AgentPage page([] { return std::vector<std::shared_ptr<const Snapshot>>{nullptr}; }, clock,
+                   15min, true);
 
-    CHECK(agent_samples(collector.Collect()) == 0);
+    CHECK(page.text()->empty());
+}
+
+TEST_CASE("agent page reuses its text until a new snapshot is published", "[metrics]") {
+    FakeClock clock;
+    std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now());
+    AgentPage page([&] { return std::vector{snapshot}; }, clock, 15min, true);
+
+    const auto first = page.text();
+    CHECK(page.text() == first);
+
+    auto next = std::make_shared<Snapshot>(*snapshot);
+    next->agents[0].talk_min100 = 100;
+    snapshot = next;
+    const auto second = page.text();
+
+    CHECK(second != first);
+    CHECK_THAT(*second, Catch::Contains("engagevoice_agent_talk_seconds{account_id=\"42\","
+                                        "agent_id=\"7\",team=\"Blue \\\"B\\\" Team\"} 60"));
 }
 
 }  // namespace engagevoice
