@@ -415,12 +415,7 @@ std::unique_ptr<ssl::context> make_tls_context(const ServerTls& tls) {
 }  // namespace
 
 std::string ServerRequest::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (beast::iequals(key, beast::string_view(name.data(), name.size()))) {
-            return value;
-        }
-    }
-    return "";
+    return find_header(headers, name);
 }
 
 std::string ServerRequest::path() const { return target.substr(0, target.find('?')); }

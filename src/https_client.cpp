@@ -322,12 +322,7 @@ std::unique_ptr<ssl::context> make_tls_context(const std::string& ca_file) {
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
-    for (const auto& [key, value] : headers) {
-        if (beast::iequals(key, beast::string_view(name.data(), name.size()))) {
-            return value;
-        }
-    }
-    return "";
+    return find_header(headers, name);
 }
 
 struct HttpsClient::Impl {

@@ -15,12 +15,14 @@
 #include <utility>
 #include <vector>
 
+#include "engagevoice/http_headers.hpp"
+
 namespace engagevoice {
 
 struct ServerRequest {
     std::string method;  // "GET", "POST", ...
     std::string target;  // path and query as sent, e.g. "/metrics?x=1"
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderList headers;
     std::string body;
     std::string remote_address;
 
@@ -33,7 +35,7 @@ struct ServerRequest {
 struct ServerResponse {
     int status = 200;
     std::string content_type = "text/plain; charset=utf-8";
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderList headers;
     std::string body;
 };
 

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "engagevoice/http_headers.hpp"
 #include "engagevoice/result.hpp"
 #include "engagevoice/url.hpp"
 
@@ -25,13 +26,13 @@ struct HttpRequest {
     // no error message repeats it.
     Url url;
     // Header name and value pairs; Host, User-Agent and Content-Length are added by the client.
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderList headers;
     std::string body;
 };
 
 struct HttpResponse {
     int status = 0;
-    std::vector<std::pair<std::string, std::string>> headers;
+    HeaderList headers;
     std::string body;
 
     // The first header with this name (case-insensitive), or "".

@@ -11,11 +11,10 @@
 #include <vector>
 
 #include "engagevoice/config.hpp"
+#include "engagevoice/http_headers.hpp"
 #include "engagevoice/result.hpp"
 
 namespace engagevoice {
-
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 class TokenSource {
 public:
