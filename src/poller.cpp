@@ -183,8 +183,11 @@ std::chrono::milliseconds Poller::next_delay(const PollOutcome& outcome) {
                          (1 << std::max(doublings, 0));
     delay = std::min<milliseconds>(delay, std::max<milliseconds>(interval, kMaxBackoff));
     delay = jittered(delay, random_, 0.2);
+    // A Retry-After longer than the backoff cap would stop polling for as long as the upstream
+    // says, however absurd; the cap bounds it like any other wait.
     if (outcome.error && outcome.error->retry_after) {
-        delay = std::max<milliseconds>(delay, *outcome.error->retry_after);
+        const milliseconds asked = std::min<milliseconds>(*outcome.error->retry_after, kMaxBackoff);
+        delay = std::max<milliseconds>(delay, asked);
     }
     return delay;
 }
@@ -198,6 +201,8 @@ void Poller::run() {
         lock.lock();
         wake_.wait_for(lock, delay, [this] { return stopping_; });
     }
+    exited_ = true;
+    exited_cv_.notify_all();
 }
 
 void Poller::start() {
@@ -206,15 +211,34 @@ void Poller::start() {
         return;
     }
     stopping_ = false;
+    exited_ = false;
     thread_ = std::thread([this] { run(); });
 }
 
-void Poller::stop() {
+void Poller::request_stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
     wake_.notify_all();
+}
+
+bool Poller::wait_stopped(std::chrono::steady_clock::time_point deadline) {
+    {
+        std::unique_lock lock(mutex_);
+        const auto ended = [this] { return exited_ || !thread_.joinable(); };
+        if (!exited_cv_.wait_until(lock, deadline, ended)) {
+            return false;
+        }
+    }
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
+        thread_.join();
+    }
+    return true;
+}
+
+void Poller::stop() {
+    request_stop();
     if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) {
         thread_.join();
     }

@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <memory>
@@ -24,6 +27,9 @@
 
 namespace engagevoice {
 namespace {
+
+// How long a stop waits for polls in flight to finish.
+constexpr std::chrono::seconds kStopGrace{3};
 
 // Everything one account needs, kept together so its poller outlives nothing it uses.
 struct Account {
@@ -143,6 +149,19 @@ void wait_for_stop(const sigset_t& signals, const Logger& log) {
     }
 }
 
+// Asks every poller to stop and waits a little for them. False when a poll is still running.
+bool stop_pollers(std::vector<std::unique_ptr<Account>>& accounts) {
+    for (auto& account : accounts) {
+        account->poller->request_stop();
+    }
+    const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+    bool stopped = true;
+    for (auto& account : accounts) {
+        stopped = account->poller->wait_stopped(deadline) && stopped;
+    }
+    return stopped;
+}
+
 Logger make_logger(const ServeFlags& flags) {
     return Logger(parse_log_level(flags.log_level).value_or(LogLevel::Info),
                   parse_log_format(flags.log_format).value_or(LogFormat::Logfmt));
@@ -187,10 +206,15 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
     }
 
     wait_for_stop(signals, log);
-    for (auto& account : accounts) {
-        account->poller->stop();
-    }
     server.stop();
+    if (!stop_pollers(accounts)) {
+        // A poll stuck on a slow upstream must not hold the process past its grace period
+        // (Kubernetes sends SIGKILL 30 s after SIGTERM): nothing is left to save, so leave now.
+        log.warn("exiting with a poll still in flight");
+        std::fflush(nullptr);
+        std::_Exit(0);
+    }
+    log.info("stopped");
     return 0;
 }
 

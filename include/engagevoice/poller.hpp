@@ -64,6 +64,12 @@ public:
     void start();
     void stop();
 
+    // Shutdown in two steps, so that a process can stop many pollers without waiting out a
+    // poll in flight: request_stop() returns at once; wait_stopped() waits until `deadline`
+    // for the loop to end and joins it. False means a poll is still running.
+    void request_stop();
+    bool wait_stopped(std::chrono::steady_clock::time_point deadline);
+
     PollStatus status() const;
     const std::string& account_id() const { return account_.account_id; }
 
@@ -87,6 +93,8 @@ private:
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool exited_ = false;
+    std::condition_variable exited_cv_;
     PollStatus status_;
     std::mt19937_64 random_;
     std::thread thread_;

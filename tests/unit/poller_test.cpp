@@ -188,4 +188,53 @@ TEST_CASE("poller runs on its own thread until stopped", "[poller]") {
     CHECK(f.store.current());
 }
 
+namespace {
+
+// A source whose fetch blocks until released, like an upstream that accepted and went quiet.
+class BlockingSource final : public ReportSource {
+public:
+    Result<FetchedReport> fetch(const BusinessDay&, std::chrono::steady_clock::time_point) override {
+        std::unique_lock lock(mutex_);
+        entered_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [this] { return released_; });
+        return make_error(PollError::Kind::Timeout, "released");
+    }
+    void wait_entered() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [this] { return entered_; });
+    }
+    void release() {
+        std::lock_guard lock(mutex_);
+        released_ = true;
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool entered_ = false;
+    bool released_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("poller stop can give up on a poll in flight and wait again", "[poller]") {
+    FakeClock clock;
+    BlockingSource source;
+    SnapshotStore store;
+    ExporterMetrics metrics;
+    std::ostringstream log_text;
+    Poller poller(account(), PollConfig{}, source, store, metrics.account("15300002"), clock,
+                  Logger(log_text, LogLevel::Debug, LogFormat::Logfmt));
+    poller.start();
+    source.wait_entered();
+
+    poller.request_stop();
+    CHECK_FALSE(poller.wait_stopped(std::chrono::steady_clock::now() + 50ms));
+
+    source.release();
+    CHECK(poller.wait_stopped(std::chrono::steady_clock::now() + 30s));
+}
+
 }  // namespace engagevoice
