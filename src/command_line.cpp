@@ -31,6 +31,19 @@ std::string check_timezone(const std::string& value) {
     }
 }
 
+// The exporter serves its own pages at these paths; a metrics page there would hide one of them.
+std::string check_telemetry_path(const std::string& value) {
+    if (!value.starts_with('/')) {
+        return "must start with /";
+    }
+    for (const char* taken : {"/", "/-/healthy", "/-/ready", "/-/reload"}) {
+        if (value == taken) {
+            return "must not be " + std::string(taken) + ", which the exporter serves itself";
+        }
+    }
+    return "";
+}
+
 std::string check_account_id(const std::string& value) {
     bool digits = !value.empty() && std::all_of(value.begin(), value.end(), [](unsigned char c) {
         return std::isdigit(c) != 0;
@@ -51,6 +64,7 @@ void add_serve_flags(CLI::App& app, ServeFlags& flags) {
         ->allow_extra_args(false);
     app.add_option("--web.telemetry-path", flags.telemetry_path, "Path of the metrics page")
         ->type_name("PATH")
+        ->check(check_telemetry_path)
         ->capture_default_str();
     app.add_option("--web.config.file", flags.web_config_file,
                    "TLS and basic auth, exporter-toolkit format (not supported yet)")

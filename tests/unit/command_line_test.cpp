@@ -129,6 +129,19 @@ TEST_CASE("command line turns usage errors into exit code 1", "[command_line]") 
     }
 }
 
+TEST_CASE("command line refuses a telemetry path that cannot be reached or hides a page",
+          "[command_line]") {
+    for (const std::string path : {"metrics", "", "/", "/-/healthy", "/-/ready", "/-/reload"}) {
+        auto parsed = parse({"--web.telemetry-path=" + path});
+        INFO("path: " << path);
+        CHECK(parsed.command_line.command == ev::CommandLine::Command::Exit);
+        CHECK(parsed.command_line.exit_code == 1);
+        CHECK_THAT(parsed.err, Catch::Contains("--web.telemetry-path"));
+    }
+    CHECK(parse({"--web.telemetry-path=/-/metrics"}).command_line.command ==
+          ev::CommandLine::Command::Serve);
+}
+
 TEST_CASE("command line prints help within 100 columns and exits 0", "[command_line]") {
     for (const auto& args :
          std::vector<std::vector<std::string>>{{"--help"}, {"render", "--help"}}) {
