@@ -1,12 +1,15 @@
 #include "engagevoice/secret.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 #include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace engagevoice {
 namespace {
@@ -25,18 +28,71 @@ void strip_trailing_newlines(std::string& value) {
     }
 }
 
+// A credential is a line or a small PEM; anything larger is the wrong file.
+constexpr std::size_t kMaxFileBytes = 64 * 1024;
+
+// Closes the descriptor on every way out of read_file.
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd) : fd_(fd) {}
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor() {
+        if (fd_ >= 0) {
+            ::close(fd_);
+        }
+    }
+    int get() const { return fd_; }
+
+private:
+    int fd_;
+};
+
+// Reads at most `limit` bytes; nullopt on a read error (errno says which).
+std::optional<std::string> read_up_to(int fd, std::size_t limit) {
+    std::string value;
+    char buffer[8192];
+    while (value.size() < limit) {
+        std::size_t wanted = std::min(sizeof(buffer), limit - value.size());
+        ssize_t got = ::read(fd, buffer, wanted);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            return std::nullopt;
+        }
+        if (got == 0) {
+            break;
+        }
+        value.append(buffer, static_cast<std::size_t>(got));
+    }
+    return value;
+}
+
+// O_NONBLOCK keeps a FIFO from blocking the open; fstat on the open descriptor then refuses
+// FIFOs, devices such as /dev/zero and directories without a race against a swapped path.
 std::optional<std::string> read_file(const std::string& path, std::string* error) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+    if (fd.get() < 0) {
         return fail_with(error, "cannot read file " + path + ": " + std::strerror(errno));
     }
-    std::ostringstream contents;
-    contents << in.rdbuf();
-    if (in.bad()) {
-        return fail_with(error, "cannot read file " + path);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) {
+        return fail_with(error, "cannot read file " + path + ": " + std::strerror(errno));
+    }
+    if (!S_ISREG(info.st_mode)) {
+        return fail_with(error, "file " + path + " is not a regular file");
+    }
+    // One byte past the limit tells a file of exactly 64 KiB from a larger one.
+    auto contents = read_up_to(fd.get(), kMaxFileBytes + 1);
+    if (!contents) {
+        return fail_with(error, "cannot read file " + path + ": " + std::strerror(errno));
+    }
+    if (contents->size() > kMaxFileBytes) {
+        return fail_with(error, "file " + path + " is larger than 64 KiB");
     }
 
-    std::string value = contents.str();
+    std::string value = std::move(*contents);
     strip_trailing_newlines(value);
     if (value.empty()) {
         return fail_with(error, "file " + path + " is empty");

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include <sys/stat.h>
+
 namespace ev = engagevoice;
 namespace fs = std::filesystem;
 
@@ -77,6 +79,46 @@ TEST_CASE("secret reports a missing or empty file without a value", "[secret]") 
         auto path = write_temp_file("empty", "\n");
         CHECK_FALSE(ev::Secret::from_file(path.string()).resolve(&error).has_value());
         CHECK(error == "file " + path.string() + " is empty");
+        fs::remove(path);
+    }
+}
+
+TEST_CASE("secret refuses anything but a regular file", "[secret]") {
+    std::string error;
+
+    SECTION("a directory") {
+        auto dir = fs::temp_directory_path();
+        CHECK_FALSE(ev::Secret::from_file(dir.string()).resolve(&error).has_value());
+        CHECK(error == "file " + dir.string() + " is not a regular file");
+    }
+    SECTION("a device that never ends") {
+        CHECK_FALSE(ev::Secret::from_file("/dev/zero").resolve(&error).has_value());
+        CHECK(error == "file /dev/zero is not a regular file");
+    }
+    SECTION("a FIFO without a writer, without waiting for one") {
+        auto path = fs::temp_directory_path() / "engagevoice_secret_test_fifo";
+        fs::remove(path);
+        REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+        CHECK_FALSE(ev::Secret::from_file(path.string()).resolve(&error).has_value());
+        CHECK(error == "file " + path.string() + " is not a regular file");
+        fs::remove(path);
+    }
+}
+
+TEST_CASE("secret refuses a file larger than 64 KiB", "[secret]") {
+    std::string error;
+
+    SECTION("exactly 64 KiB is read") {
+        auto path = write_temp_file("at_limit", std::string(64 * 1024, 'k'));
+        auto value = ev::Secret::from_file(path.string()).resolve(&error);
+        REQUIRE(value.has_value());
+        CHECK(value->size() == 64 * 1024);
+        fs::remove(path);
+    }
+    SECTION("one byte more is refused") {
+        auto path = write_temp_file("over_limit", std::string(64 * 1024 + 1, 'k'));
+        CHECK_FALSE(ev::Secret::from_file(path.string()).resolve(&error).has_value());
+        CHECK(error == "file " + path.string() + " is larger than 64 KiB");
         fs::remove(path);
     }
 }
