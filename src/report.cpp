@@ -219,10 +219,10 @@ const char* read_column(const ColumnSpec& column, std::string_view value,
             if (value.empty()) {
                 return "is empty";
             }
-            row.*column.text = value;
+            row.*column.text = detail::valid_utf8(value);
             return nullptr;
         case ColumnKind::Text:
-            row.*column.text = value;
+            row.*column.text = detail::valid_utf8(value);
             return nullptr;
         case ColumnKind::Count:
             return read_number(parse_count, value, row.*column.number, "not a whole number");

@@ -22,9 +22,8 @@ std::string read_fixture(const std::string& name) {
 }  // namespace
 
 TEST_CASE("render gives every value of each fixture's expected file", "[render][golden]") {
-    const std::string name =
-        GENERATE(as<std::string>{}, "busy_day", "header_only", "reordered_columns",
-                 "seed_sample");
+    const std::string name = GENERATE(as<std::string>{}, "busy_day", "header_only",
+                                      "invalid_utf8", "reordered_columns", "seed_sample");
     CAPTURE(name);
     const auto expected = nlohmann::json::parse(read_fixture(name + ".expected.json"));
 

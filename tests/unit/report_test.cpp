@@ -529,3 +529,24 @@ TEST_CASE("report time refuses anything else", "[report][time]") {
     INFO(text);
     CHECK_FALSE(parse_report_time(text, eastern()).has_value());
 }
+
+TEST_CASE("report replaces bytes that are not utf-8 in names and ids", "[report]") {
+    const auto report = parse_ok(header_line() +
+                                 row_line({{"Last Name", "Ri\xff\xfe\xc3vera"},
+                                           {"Team", "Blue\xed\xa0\x80"},
+                                           {"Agent ID", "20\x80"}}));
+
+    REQUIRE(report.rows.size() == 1);
+    const SessionRow& row = report.rows[0];
+    CHECK(row.last_name == "Ri\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDvera");
+    CHECK(row.team == "Blue\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK(row.agent_id == "20\xEF\xBF\xBD");
+}
+
+TEST_CASE("report keeps well-formed utf-8 as it is", "[report]") {
+    const std::string name = "\xC3\x85ngstr\xC3\xB6m \xF0\x9F\x93\x9E \xE2\x82\xAC";
+    const auto report = parse_ok(header_line() + row_line({{"Last Name", name}}));
+
+    REQUIRE(report.rows.size() == 1);
+    CHECK(report.rows[0].last_name == name);
+}
