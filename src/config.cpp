@@ -54,6 +54,28 @@ bool all_digits(std::string_view text) {
                                         [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
+// Errors echo a key or value from the file only when it looks like one: letters, digits, `_`,
+// `-`, `.` and the `extra` characters a valid value may hold, at most 64 of them. A line of a
+// secret that lost its colon ("token abc:def") or a wrong file passed as the configuration
+// must not end up in logs.
+bool is_plain_text(std::string_view text, std::string_view extra = "") {
+    auto plain = [extra](unsigned char c) {
+        return std::isalnum(c) != 0 || c == '_' || c == '-' || c == '.' ||
+               extra.find(static_cast<char>(c)) != std::string_view::npos;
+    };
+    return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), plain);
+}
+
+// `"text" ` to open a message about a value, or nothing when the value is not shown.
+std::string quoted_before(std::string_view text, std::string_view extra = "") {
+    return is_plain_text(text, extra) ? "\"" + std::string(text) + "\" " : "";
+}
+
+// ` "text"` to follow a word of a message, or nothing when the value is not shown.
+std::string quoted_after(std::string_view text, std::string_view extra = "") {
+    return is_plain_text(text, extra) ? " \"" + std::string(text) + "\"" : "";
+}
+
 // A mapping in the file with the keys it may hold. A missing or null mapping reads as empty,
 // so `poll:` with nothing under it keeps the defaults.
 class Section {
@@ -115,7 +137,8 @@ public:
         try {
             return parse_duration(*value);
         } catch (const std::invalid_argument& e) {
-            fail(name, "\"" + *value + "\" is not a duration such as 60s or 15m: " + e.what());
+            fail(name, quoted_before(*value) + "is not a duration such as 60s or 15m: " +
+                           e.what());
         }
     }
 
@@ -165,6 +188,10 @@ void Section::check_keys(Keys allowed) const {
         }
         const std::string& name = entry.first.Scalar();
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            if (!is_plain_text(name)) {
+                throw ConfigError(ctx_.file, key_,
+                                  "unknown key (name not shown: not a plain key name)");
+            }
             fail(name, "unknown key");
         }
         // yaml-cpp keeps both entries of a repeated key; the second would silently be ignored.
@@ -249,6 +276,11 @@ int match_unit(std::string_view text) {
     return -1;
 }
 
+// Longer durations serve no purpose here, and capping them keeps every later sum in range,
+// even in nanoseconds.
+constexpr std::int64_t kMaxDurationMs = 100 * kDurationUnits[0].milliseconds;
+constexpr const char* kTooLarge = "too large (at most 100y)";
+
 std::int64_t read_number(std::string_view& text) {
     constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 10;
     std::int64_t number = 0;
@@ -257,7 +289,7 @@ std::int64_t read_number(std::string_view& text) {
     }
     while (!text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) != 0) {
         if (number > kMax) {
-            throw std::invalid_argument("too large");
+            throw std::invalid_argument(kTooLarge);
         }
         number = number * 10 + (text.front() - '0');
         text.remove_prefix(1);
@@ -266,9 +298,8 @@ std::int64_t read_number(std::string_view& text) {
 }
 
 std::int64_t add_term(std::int64_t total, std::int64_t number, std::int64_t unit_ms) {
-    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-    if (number > (kMax - total) / unit_ms) {
-        throw std::invalid_argument("too large");
+    if (number > (kMaxDurationMs - total) / unit_ms) {
+        throw std::invalid_argument(kTooLarge);
     }
     return total + number * unit_ms;
 }
@@ -338,6 +369,10 @@ PollConfig parse_poll(const Section& section) {
         section.fail("interval", "must be at least " + seconds_text(kMinPollInterval) + ", got " +
                                      seconds_text(poll.interval));
     }
+    if (poll.interval > kMaxPollInterval) {
+        section.fail("interval", "must be at most " + seconds_text(kMaxPollInterval) + ", got " +
+                                     seconds_text(poll.interval));
+    }
     if (poll.timeout <= std::chrono::seconds(0)) {
         section.fail("timeout", "must be at least 1s");
     }
@@ -348,6 +383,10 @@ PollConfig parse_poll(const Section& section) {
     if (poll.max_staleness < poll.interval) {
         section.fail("max_staleness", "must not be shorter than poll.interval (" +
                                           seconds_text(poll.interval) + ")");
+    }
+    if (poll.max_staleness > kMaxStaleness) {
+        section.fail("max_staleness", "must be at most " + seconds_text(kMaxStaleness) +
+                                          ", got " + seconds_text(poll.max_staleness));
     }
     return poll;
 }
@@ -382,8 +421,8 @@ std::string read_timezone(const Section& section) {
     try {
         date::locate_zone(name);
     } catch (const std::exception&) {
-        section.fail("timezone",
-                     "unknown time zone \"" + name + "\"; use an IANA name such as Europe/Berlin");
+        section.fail("timezone", "unknown time zone" + quoted_after(name, "/+") +
+                                     "; use an IANA name such as Europe/Berlin");
     }
     return name;
 }
@@ -461,8 +500,8 @@ AuthConfig::Mode read_mode(const Section& auth) {
             return mode;
         }
     }
-    auth.fail("mode", "unknown mode \"" + name +
-                          "\"; use ringcentral_jwt, engage_login, api_token or bearer_token");
+    auth.fail("mode", "unknown mode" + quoted_after(name) +
+                          "; use ringcentral_jwt, engage_login, api_token or bearer_token");
 }
 
 // A key that the mode does not read would be silently ignored (a token under ringcentral_jwt),
@@ -572,7 +611,8 @@ std::chrono::minutes read_day_start(const Section& section) {
     }
     auto minutes = parse_time_of_day(*text);
     if (!minutes) {
-        section.fail("day_start", "\"" + *text + "\" is not a time of day as HH:MM, such as 06:00");
+        section.fail("day_start", quoted_before(*text, ":") +
+                                      "is not a time of day as HH:MM, such as 06:00");
     }
     return *minutes;
 }

@@ -28,12 +28,14 @@ private:
 };
 
 struct PollConfig {
-    std::chrono::seconds interval{60};  // at least kMinPollInterval
-    std::chrono::seconds timeout{30};
-    std::chrono::seconds max_staleness{15 * 60};
+    std::chrono::seconds interval{60};  // kMinPollInterval to kMaxPollInterval
+    std::chrono::seconds timeout{30};   // more than 0, at most interval
+    std::chrono::seconds max_staleness{15 * 60};  // interval to kMaxStaleness
 };
 
 inline constexpr std::chrono::seconds kMinPollInterval{15};
+inline constexpr std::chrono::seconds kMaxPollInterval{24 * 3600};
+inline constexpr std::chrono::seconds kMaxStaleness{7 * 24 * 3600};
 
 struct MetricsConfig {
     bool agent_info = true;
@@ -94,7 +96,8 @@ Config parse_config(const std::string& yaml_text, const std::string& file);
 
 // "30s", "15m", "1h30m", "2d", "250ms", "0" (Prometheus duration syntax: units y, w, d, h,
 // m, s, ms, largest first, each once) to seconds, rounded down. Throws std::invalid_argument
-// with a reason (without the text) for anything else: empty, negative, unitless, garbage.
+// with a reason (without the text) for anything else: empty, negative, unitless, garbage,
+// longer than 100y.
 std::chrono::seconds parse_duration(const std::string& text);
 
 // The mode's name as written in the file: "ringcentral_jwt", "engage_login", "api_token",

@@ -256,8 +256,37 @@ TEST_CASE("durations reject everything else with a reason", "[config]") {
     CHECK(reason("5s ") == "expected a number");
     CHECK(reason("30s1m") == "units must go from largest to smallest, each once");
     CHECK(reason("1m1m") == "units must go from largest to smallest, each once");
-    CHECK(reason("99999999999999999999s") == "too large");
-    CHECK(reason("999999999999999y") == "too large");
+    CHECK(reason("99999999999999999999s") == "too large (at most 100y)");
+    CHECK(reason("999999999999999y") == "too large (at most 100y)");
+}
+
+TEST_CASE("durations stop at 100 years so later sums cannot overflow", "[config]") {
+    CHECK(ev::parse_duration("100y") == 100 * 365 * 24h);
+    CHECK_THROWS_WITH(ev::parse_duration("100y1ms"), "too large (at most 100y)");
+    CHECK_THROWS_WITH(ev::parse_duration("5000y"), "too large (at most 100y)");
+    CHECK_THROWS_WITH(ev::parse_duration("99y53w"), "too large (at most 100y)");
+}
+
+TEST_CASE("config errors never show a key or value that is not plain", "[config]") {
+    auto error = [](const std::string& yaml) {
+        try {
+            ev::parse_config(yaml, "a.yml");
+        } catch (const ev::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string account =
+        "accounts:\n"
+        "  - {account_id: '1', timezone: UTC, auth: {mode: api_token, token: t}}\n";
+
+    CHECK(error("poll:\n  interval_s: 60\n" + account) == "a.yml: poll.interval_s: unknown key");
+    CHECK(error("poll:\n  \"in terval\": 60\n" + account) ==
+          "a.yml: poll: unknown key (name not shown: not a plain key name)");
+    CHECK(error("poll:\n  " + std::string(65, 'k') + ": 60\n" + account) ==
+          "a.yml: poll: unknown key (name not shown: not a plain key name)");
+    CHECK(error("poll:\n  " + std::string(64, 'k') + ": 60\n" + account) ==
+          "a.yml: poll." + std::string(64, 'k') + ": unknown key");
 }
 
 TEST_CASE("auth modes have their file names", "[config]") {
