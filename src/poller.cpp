@@ -159,6 +159,7 @@ PollOutcome Poller::record_failure(const PollError& error) {
     log_.log(level, "poll failed", {{"account_id", account_.account_id},
                                     {"reason", reason_label(error.kind)},
                                     {"err", error.message},
+                                    {"body", error.body_excerpt},
                                     {"failed_polls", failures}});
     PollOutcome outcome;
     outcome.error = error;

@@ -60,10 +60,30 @@ char first_visible(std::string_view body) {
     return '\0';
 }
 
-PollError status_error(const HttpResponse& response) {
+// The excerpt of a body with every sent credential blanked out. Values of a few characters are
+// left alone: blanking them would garble the text without protecting anything.
+std::string safe_excerpt(std::string body, const HeaderList& sent) {
+    for (const auto& [name, value] : sent) {
+        if (value.size() < 6) {
+            continue;
+        }
+        for (auto at = body.find(value); at != std::string::npos; at = body.find(value, at)) {
+            body.replace(at, value.size(), "<secret>");
+        }
+        // "Bearer <token>" is sent whole, but may come back as the token alone.
+        const auto space = value.find(' ');
+        if (space != std::string::npos && value.size() - space > 6) {
+            const std::string token = value.substr(space + 1);
+            for (auto at = body.find(token); at != std::string::npos; at = body.find(token, at)) {
+                body.replace(at, token.size(), "<secret>");
+            }
+        }
+    }
+    return excerpt(body);
+}
+
+PollError status_error(const HttpResponse& response, const HeaderList& sent) {
     const int status = response.status;
-    const std::string what = "report request answered " + std::to_string(status);
-    const std::string detail = response.body.empty() ? "" : ": " + excerpt(response.body);
 
     PollError error;
     error.status = status;
@@ -75,27 +95,30 @@ PollError status_error(const HttpResponse& response) {
     } else {
         error.kind = PollError::Kind::Http;
     }
-    error.message = what + detail;
+    error.message = "report request answered " + std::to_string(status);
+    error.body_excerpt = safe_excerpt(response.body, sent);
+    return error;
+}
+
+PollError not_csv(const char* what, const HttpResponse& response, const HeaderList& sent) {
+    PollError error = make_error(PollError::Kind::Parse, what, response.status);
+    error.body_excerpt = safe_excerpt(response.body, sent);
     return error;
 }
 
 }  // namespace
 
-Result<FetchedReport> check_report_response(HttpResponse response) {
+Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent) {
     if (response.status < 200 || response.status > 299) {
-        return status_error(response);
+        return status_error(response, sent);
     }
 
     const char first = first_visible(response.body);
     if (first == '<') {
-        return make_error(PollError::Kind::Parse,
-                          "report body is HTML, not CSV: " + excerpt(response.body),
-                          response.status);
+        return not_csv("report body is HTML, not CSV", response, sent);
     }
     if (first == '{' || first == '[') {
-        return make_error(PollError::Kind::Parse,
-                          "report body is JSON, not CSV: " + excerpt(response.body),
-                          response.status);
+        return not_csv("report body is JSON, not CSV", response, sent);
     }
     if (first == '\0') {
         return make_error(PollError::Kind::Parse, "report body is empty", response.status);
@@ -133,6 +156,7 @@ Result<HttpResponse> EngageReportSource::post_report(
     HttpRequest request;
     request.method = "POST";
     request.url = report_url_;
+    sent_auth_ = *auth;
     request.headers = std::move(*auth);
     request.headers.emplace_back("Content-Type", "application/json;charset=UTF-8");
     request.headers.emplace_back("Accept", "text/csv, */*");
@@ -154,7 +178,7 @@ Result<FetchedReport> EngageReportSource::fetch(const BusinessDay& day,
     if (!response) {
         return response.error();
     }
-    return check_report_response(std::move(*response));
+    return check_report_response(std::move(*response), sent_auth_);
 }
 
 }  // namespace engagevoice

@@ -49,6 +49,7 @@ private:
 
     AccountConfig account_;
     Url report_url_;
+    HeaderList sent_auth_;  // the credentials of the last request, to blank out of excerpts
     std::unique_ptr<HttpsClient> client_;
     std::unique_ptr<TokenSource> tokens_;
     ApiRequestObserver observer_;
@@ -56,7 +57,9 @@ private:
 
 // Turns a report response into the report body or a PollError: 401 and 403 are Kind::Auth,
 // 429 Kind::RateLimited (with Retry-After), other non-2xx Kind::Http, and a 2xx body that is
-// HTML or JSON rather than CSV Kind::Parse. Messages hold at most a short, sanitized excerpt.
-Result<FetchedReport> check_report_response(HttpResponse response);
+// HTML or JSON rather than CSV Kind::Parse. The start of such a body goes into body_excerpt,
+// printable and short, with every value of `sent` (the credentials of the request) replaced by
+// "<secret>", in case the upstream or a proxy echoes them.
+Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent = {});
 
 }  // namespace engagevoice

@@ -18,8 +18,12 @@ struct PollError {
     enum class Kind { Auth, Network, Timeout, Http, RateLimited, Parse };
 
     Kind kind = Kind::Network;
-    // A short, safe description: never a secret, a token or a whole response body.
+    // A short, safe description: never a secret, a token or any of the upstream's text, so it
+    // may be shown on the status page.
     std::string message;
+    // The start of the upstream's response body, for the log only: it is the upstream's text
+    // and may hold names. The credentials sent with the request are blanked out of it.
+    std::string body_excerpt;
     // The upstream's Retry-After, when it sent one.
     std::optional<std::chrono::seconds> retry_after;
     // The HTTP status, when the failure came with one.

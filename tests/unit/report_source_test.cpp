@@ -28,7 +28,8 @@ TEST_CASE("report response check maps statuses to reasons", "[source]") {
         auto r = check_report_response(response(401, "Jwt is expired"));
         REQUIRE_FALSE(r);
         CHECK(r.error().kind == PollError::Kind::Auth);
-        CHECK_THAT(r.error().message, Catch::Contains("401") && Catch::Contains("Jwt is expired"));
+        CHECK_THAT(r.error().message, Catch::Contains("401"));
+        CHECK(r.error().body_excerpt == "Jwt is expired");
     }
     SECTION("no reporting rights") {
         auto r = check_report_response(response(403, R"({"message":"forbidden"})"));
@@ -52,6 +53,7 @@ TEST_CASE("report response check refuses a 200 that is not CSV", "[source]") {
         auto r = check_report_response(response(200, "\r\n<!DOCTYPE html><html>oops</html>"));
         CHECK(r.error().kind == PollError::Kind::Parse);
         CHECK_THAT(r.error().message, Catch::Contains("HTML"));
+        CHECK_THAT(r.error().body_excerpt, Catch::StartsWith("<!DOCTYPE html>"));
     }
     SECTION("a JSON error") {
         auto r = check_report_response(response(200, R"({"errors":[{"generalMessage":"x"}]})"));
@@ -67,7 +69,29 @@ TEST_CASE("report response check keeps error excerpts short and printable", "[so
     auto r = check_report_response(response(502, std::string(5000, 'x') + "\x01\x02"));
 
     REQUIRE_FALSE(r);
-    CHECK(r.error().message.size() < 200);
+    CHECK(r.error().body_excerpt.size() < 200);
+}
+
+TEST_CASE("report response check keeps the upstream's text out of the message", "[source]") {
+    auto r = check_report_response(response(500, "agent Ana Rivera 555-0101 failed"));
+
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message == "report request answered 500");
+    CHECK_THAT(r.error().body_excerpt, Catch::Contains("Ana Rivera"));
+}
+
+TEST_CASE("report response check blanks echoed credentials out of the excerpt", "[source]") {
+    const HeaderList sent{{"X-Auth-Token", "aws80:0f1e2d3c-secret"},
+                          {"Authorization", "Bearer eyJhbGciOi.secret"}};
+    auto r = check_report_response(
+        response(500, "bad request with X-Auth-Token: aws80:0f1e2d3c-secret and eyJhbGciOi.secret"),
+        sent);
+
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().body_excerpt, !Catch::Contains("0f1e2d3c"));
+    CHECK_THAT(r.error().body_excerpt, !Catch::Contains("eyJhbGciOi"));
+    CHECK(r.error().body_excerpt ==
+          "bad request with X-Auth-Token: <secret> and <secret>");
 }
 
 }  // namespace engagevoice
