@@ -99,6 +99,10 @@ PollOutcome Poller::poll_guarded() {
     }
 
     DayAggregate aggregate = aggregate_day(parsed->rows);
+    if (aggregate.duplicate_sessions > 0) {
+        log_.debug("repeated session rows counted once",
+                   {{"account_id", account_.account_id}, {"rows", aggregate.duplicate_sessions}});
+    }
     const std::size_t agents = aggregate.agents.size();
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->account_id = account_.account_id;

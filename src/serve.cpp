@@ -162,6 +162,20 @@ bool stop_pollers(std::vector<std::unique_ptr<Account>>& accounts) {
     return stopped;
 }
 
+// What a start would build for an account, built and dropped: the CA file must load and the
+// credentials must make headers, or the check fails as the start would.
+void check_account(const Config& config, std::size_t index) {
+    const AccountConfig& account = config.accounts[index];
+    ExporterMetrics metrics;
+    (void)make_report_source(account, config.file, index, metrics.account(account.account_id));
+
+    auto tokens = make_token_source(account.auth, config.file, account_key(index, "auth"));
+    auto headers = tokens->headers(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+    if (!headers) {
+        throw ConfigError(config.file, account_key(index, "auth"), headers.error().message);
+    }
+}
+
 Logger make_logger(const ServeFlags& flags) {
     return Logger(parse_log_level(flags.log_level).value_or(LogLevel::Info),
                   parse_log_format(flags.log_format).value_or(LogFormat::Logfmt));
@@ -245,7 +259,7 @@ int check_config(const ServeFlags& flags) {
     try {
         const Config config = load_config(flags.config_file);
         for (std::size_t i = 0; i < config.accounts.size(); ++i) {
-            make_token_source(config.accounts[i].auth, config.file, account_key(i, "auth"));
+            check_account(config, i);
         }
         std::cout << config.file << ": configuration is valid (" << config.accounts.size()
                   << (config.accounts.size() == 1 ? " account)" : " accounts)") << "\n";

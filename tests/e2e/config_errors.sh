@@ -34,4 +34,26 @@ if "$exporter" --config.file "$dir/unknown_timezone.yml" --config.check 2>/dev/n
     echo "FAIL: --config.check accepted an unknown time zone"
     failures=$((failures + 1))
 fi
+# A CA file that is not PEM passes the schema but cannot be loaded: the check must say so too.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "not a certificate" >"$work/ca.pem"
+cat >"$work/config.yml" <<YAML
+accounts:
+  - account_id: "1"
+    timezone: UTC
+    ca_file: $work/ca.pem
+    auth:
+      mode: api_token
+      token: t
+YAML
+if out=$("$exporter" --config.file "$work/config.yml" --config.check 2>&1); then
+    echo "FAIL: --config.check accepted a CA file that cannot be loaded"
+    failures=$((failures + 1))
+elif ! grep -qF 'ca_file' <<<"$out"; then
+    echo "FAIL: --config.check does not name ca_file: $out"
+    failures=$((failures + 1))
+else
+    echo "ok: --config.check: $out"
+fi
 [ "$failures" -eq 0 ]
