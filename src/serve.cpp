@@ -82,7 +82,7 @@ std::vector<std::unique_ptr<Account>> make_accounts(const Config& config,
     return accounts;
 }
 
-AccountSummary summarize(const Account& account) {
+AccountSummary summarize(const Account& account, const AgentPage& agent_page) {
     const PollStatus status = account.poller->status();
     AccountSummary summary;
     summary.account_id = account.config.account_id;
@@ -92,6 +92,12 @@ AccountSummary summarize(const Account& account) {
     summary.last_success = status.last_success;
     summary.last_error = status.last_error;
     summary.agents = status.agents;
+    const auto current = account.store.current();
+    bool served = false;
+    for (const auto& fresh : agent_page.fresh_snapshots()) {
+        served = served || (current && fresh == current);
+    }
+    summary.stale = current && !served;
     return summary;
 }
 
@@ -112,10 +118,10 @@ WebRoutesOptions routes_for(const std::vector<std::unique_ptr<Account>>& account
         }
         return true;
     };
-    options.accounts = [&accounts] {
+    options.accounts = [&accounts, &agent_page] {
         std::vector<AccountSummary> summaries;
         for (const auto& account : accounts) {
-            summaries.push_back(summarize(*account));
+            summaries.push_back(summarize(*account, agent_page));
         }
         return summaries;
     };

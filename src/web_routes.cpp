@@ -53,6 +53,9 @@ std::string account_state(const AccountSummary& account) {
     if (!account.finished_first_poll) {
         return "first poll running";
     }
+    if (account.stale) {
+        return "stale: agents no longer served";
+    }
     return account.last_poll_ok ? "ok" : "failing";
 }
 

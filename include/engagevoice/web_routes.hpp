@@ -21,6 +21,9 @@ struct AccountSummary {
     std::string timezone;
     bool finished_first_poll = false;
     bool last_poll_ok = false;
+    // True once the last success is older than poll.max_staleness: its agents are no longer
+    // served.
+    bool stale = false;
     std::optional<std::chrono::system_clock::time_point> last_success;
     std::string last_error;
     std::size_t agents = 0;

@@ -79,6 +79,17 @@ TEST_CASE("web routes list accounts on the landing page, escaped", "[web]") {
     CHECK_THAT(response.body, !Catch::Contains("<html>bad"));
 }
 
+TEST_CASE("web routes mark an account whose agents are no longer served as stale", "[web]") {
+    Routes r;
+    AccountSummary account;
+    account.account_id = "15300002";
+    account.finished_first_poll = true;
+    account.stale = true;
+    r.accounts.push_back(account);
+
+    CHECK_THAT(r.routes.handle(request("GET", "/")).body, Catch::Contains("stale"));
+}
+
 TEST_CASE("web routes turn a failing metrics source into a 500", "[web]") {
     WebRoutes routes{WebRoutesOptions{
         "/metrics", []() -> std::string { throw std::runtime_error("boom"); },
