@@ -27,34 +27,6 @@ void take_identity(AgentDay& day, const SessionRow& row) {
     day.dial_group = row.dial_group;
 }
 
-void add_counts(AgentDay& day, const SessionRow& row) {
-    day.presented += row.presented;
-    day.accepted += row.accepted;
-    day.manual_no_connect += row.manual_no_connect;
-    day.rna += row.rna;
-    day.disp_xfers += row.disp_xfers;
-    day.calls_placed_on_hold += row.calls_placed_on_hold;
-    day.monitoring_sessions += row.monitoring_sessions;
-}
-
-void add_minutes(AgentDay& day, const SessionRow& row) {
-    day.talk_min100 += row.talk_min100;
-    day.login_min100 += row.login_min100;
-    day.off_hook_min100 += row.off_hook_min100;
-    day.rounded_off_hook_min100 += row.rounded_off_hook_min100;
-    day.work_min100 += row.work_min100;
-    day.break_min100 += row.break_min100;
-    day.away_min100 += row.away_min100;
-    day.lunch_min100 += row.lunch_min100;
-    day.training_min100 += row.training_min100;
-    day.pending_disp_min100 += row.pending_disp_min100;
-    day.hold_min100 += row.hold_min100;
-    day.ring_min100 += row.ring_min100;
-    day.engaged_min100 += row.engaged_min100;
-    day.rna_min100 += row.rna_min100;
-    day.available_min100 += row.available_min100;
-}
-
 void add_session_times(Accumulator& acc, const SessionRow& row) {
     AgentDay& day = acc.day;
     if (day.sessions == 0 || row.login < day.first_login) {
@@ -75,13 +47,12 @@ void add_session_times(Accumulator& acc, const SessionRow& row) {
 
 void add_session(Accumulator& acc, const SessionRow& row) {
     add_session_times(acc, row);
-    add_counts(acc.day, row);
-    add_minutes(acc.day, row);
+    acc.day.figures += row.figures;
 
     acc.login_weighted += static_cast<double>(row.login_utilization_pct100) *
-                          static_cast<double>(row.login_min100);
+                          static_cast<double>(row.figures.login_min100);
     acc.off_hook_weighted += static_cast<double>(row.off_hook_utilization_pct100) *
-                             static_cast<double>(row.off_hook_min100);
+                             static_cast<double>(row.figures.off_hook_min100);
     acc.login_pct_sum += row.login_utilization_pct100;
     acc.off_hook_pct_sum += row.off_hook_utilization_pct100;
     acc.day.sessions += 1;
@@ -101,8 +72,8 @@ double weighted_ratio(double weighted, std::int64_t weight, std::int64_t pct_sum
 AgentDay finish(Accumulator& acc) {
     AgentDay& day = acc.day;
     day.login_utilization =
-        weighted_ratio(acc.login_weighted, day.login_min100, acc.login_pct_sum, day.sessions);
-    day.off_hook_utilization = weighted_ratio(acc.off_hook_weighted, day.off_hook_min100,
+        weighted_ratio(acc.login_weighted, day.figures.login_min100, acc.login_pct_sum, day.sessions);
+    day.off_hook_utilization = weighted_ratio(acc.off_hook_weighted, day.figures.off_hook_min100,
                                               acc.off_hook_pct_sum, day.sessions);
     return std::move(day);
 }

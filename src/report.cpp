@@ -24,6 +24,7 @@ struct ColumnSpec {
     ColumnKind kind;
     std::string SessionRow::*text = nullptr;
     std::int64_t SessionRow::*number = nullptr;
+    std::int64_t SessionFigures::*figure = nullptr;
 };
 
 // The columns a SessionRow is built from, in the report's order. Phone is left out on purpose,
@@ -36,36 +37,36 @@ const std::array<ColumnSpec, 34> kColumns = {{
     {"Login DTS", ColumnKind::Login},
     {"Logout DTS", ColumnKind::Logout},
     {"Dial Group", ColumnKind::Text, &SessionRow::dial_group},
-    {"Presented", ColumnKind::Count, nullptr, &SessionRow::presented},
-    {"Accepted", ColumnKind::Count, nullptr, &SessionRow::accepted},
-    {"Manual No Connect", ColumnKind::Count, nullptr, &SessionRow::manual_no_connect},
-    {"RNA", ColumnKind::Count, nullptr, &SessionRow::rna},
-    {"Disp Xfers", ColumnKind::Count, nullptr, &SessionRow::disp_xfers},
-    {"Talk Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::talk_min100},
-    {"Login Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::login_min100},
+    {"Presented", ColumnKind::Count, nullptr, nullptr, &SessionFigures::presented},
+    {"Accepted", ColumnKind::Count, nullptr, nullptr, &SessionFigures::accepted},
+    {"Manual No Connect", ColumnKind::Count, nullptr, nullptr, &SessionFigures::manual_no_connect},
+    {"RNA", ColumnKind::Count, nullptr, nullptr, &SessionFigures::rna},
+    {"Disp Xfers", ColumnKind::Count, nullptr, nullptr, &SessionFigures::disp_xfers},
+    {"Talk Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::talk_min100},
+    {"Login Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::login_min100},
     {"Login Utilization", ColumnKind::Percent, nullptr, &SessionRow::login_utilization_pct100},
-    {"Off Hook Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::off_hook_min100},
-    {"Rounded OH Time (min)", ColumnKind::Minutes, nullptr,
-     &SessionRow::rounded_off_hook_min100},
+    {"Off Hook Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::off_hook_min100},
+    {"Rounded OH Time (min)", ColumnKind::Minutes, nullptr, nullptr,
+     &SessionFigures::rounded_off_hook_min100},
     {"Off Hook Utilization", ColumnKind::Percent, nullptr,
      &SessionRow::off_hook_utilization_pct100},
-    {"Work Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::work_min100},
-    {"Break Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::break_min100},
-    {"Away Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::away_min100},
-    {"Lunch Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::lunch_min100},
-    {"Training Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::training_min100},
-    {"Pending Disp Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::pending_disp_min100},
+    {"Work Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::work_min100},
+    {"Break Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::break_min100},
+    {"Away Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::away_min100},
+    {"Lunch Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::lunch_min100},
+    {"Training Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::training_min100},
+    {"Pending Disp Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::pending_disp_min100},
     {"External Agent ID", ColumnKind::Text, &SessionRow::external_agent_id},
-    {"Calls Placed On Hold", ColumnKind::Count, nullptr, &SessionRow::calls_placed_on_hold},
-    {"Time On Hold (min)", ColumnKind::Minutes, nullptr, &SessionRow::hold_min100},
-    {"Ring Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::ring_min100},
+    {"Calls Placed On Hold", ColumnKind::Count, nullptr, nullptr, &SessionFigures::calls_placed_on_hold},
+    {"Time On Hold (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::hold_min100},
+    {"Ring Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::ring_min100},
     // The report spells this one without a space.
-    {"EngagedTime (min)", ColumnKind::Minutes, nullptr, &SessionRow::engaged_min100},
-    {"RNA Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::rna_min100},
-    {"Available Time (min)", ColumnKind::Minutes, nullptr, &SessionRow::available_min100},
+    {"EngagedTime (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::engaged_min100},
+    {"RNA Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::rna_min100},
+    {"Available Time (min)", ColumnKind::Minutes, nullptr, nullptr, &SessionFigures::available_min100},
     {"Team", ColumnKind::Text, &SessionRow::team},
     {"Login Session ID", ColumnKind::Text, &SessionRow::login_session_id},
-    {"Monitoring Sessions", ColumnKind::Count, nullptr, &SessionRow::monitoring_sessions},
+    {"Monitoring Sessions", ColumnKind::Count, nullptr, nullptr, &SessionFigures::monitoring_sessions},
 }};
 
 using ColumnIndex = std::array<std::size_t, kColumns.size()>;
@@ -225,9 +226,9 @@ const char* read_column(const ColumnSpec& column, std::string_view value,
             row.*column.text = detail::valid_utf8(value);
             return nullptr;
         case ColumnKind::Count:
-            return read_number(parse_count, value, row.*column.number, "not a whole number");
+            return read_number(parse_count, value, row.figures.*column.figure, "not a whole number");
         case ColumnKind::Minutes:
-            return read_number(parse_hundredths, value, row.*column.number,
+            return read_number(parse_hundredths, value, row.figures.*column.figure,
                                "not a decimal number of minutes");
         case ColumnKind::Percent:
             return read_number(parse_percent_hundredths, value, row.*column.number,
@@ -358,6 +359,32 @@ Result<ParsedReport> read_report(std::string_view body, const date::time_zone& z
 }
 
 }  // namespace
+
+SessionFigures& SessionFigures::operator+=(const SessionFigures& other) {
+    presented += other.presented;
+    accepted += other.accepted;
+    manual_no_connect += other.manual_no_connect;
+    rna += other.rna;
+    disp_xfers += other.disp_xfers;
+    calls_placed_on_hold += other.calls_placed_on_hold;
+    monitoring_sessions += other.monitoring_sessions;
+    talk_min100 += other.talk_min100;
+    login_min100 += other.login_min100;
+    off_hook_min100 += other.off_hook_min100;
+    rounded_off_hook_min100 += other.rounded_off_hook_min100;
+    work_min100 += other.work_min100;
+    break_min100 += other.break_min100;
+    away_min100 += other.away_min100;
+    lunch_min100 += other.lunch_min100;
+    training_min100 += other.training_min100;
+    pending_disp_min100 += other.pending_disp_min100;
+    hold_min100 += other.hold_min100;
+    ring_min100 += other.ring_min100;
+    engaged_min100 += other.engaged_min100;
+    rna_min100 += other.rna_min100;
+    available_min100 += other.available_min100;
+    return *this;
+}
 
 Result<ParsedReport> parse_report(std::string_view body, const date::time_zone& zone) {
     // The poll path must not throw; what could is running out of memory or the zone's data

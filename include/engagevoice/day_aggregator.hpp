@@ -30,29 +30,8 @@ struct AgentDay {
     SysSeconds first_login;
     std::optional<SysSeconds> last_logout;  // the latest closed session's logout
 
-    std::int64_t presented = 0;
-    std::int64_t accepted = 0;
-    std::int64_t manual_no_connect = 0;
-    std::int64_t rna = 0;
-    std::int64_t disp_xfers = 0;
-    std::int64_t calls_placed_on_hold = 0;
-    std::int64_t monitoring_sessions = 0;
-
-    std::int64_t talk_min100 = 0;
-    std::int64_t login_min100 = 0;
-    std::int64_t off_hook_min100 = 0;
-    std::int64_t rounded_off_hook_min100 = 0;
-    std::int64_t work_min100 = 0;
-    std::int64_t break_min100 = 0;
-    std::int64_t away_min100 = 0;
-    std::int64_t lunch_min100 = 0;
-    std::int64_t training_min100 = 0;
-    std::int64_t pending_disp_min100 = 0;
-    std::int64_t hold_min100 = 0;
-    std::int64_t ring_min100 = 0;
-    std::int64_t engaged_min100 = 0;
-    std::int64_t rna_min100 = 0;
-    std::int64_t available_min100 = 0;
+    // Sums over the day's sessions.
+    SessionFigures figures;
 
     // Ratios from 0 to 1.
     double login_utilization = 0;

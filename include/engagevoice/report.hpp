@@ -23,21 +23,9 @@ namespace engagevoice {
 
 using SysSeconds = std::chrono::sys_seconds;
 
-// One login session. Minute columns are kept in hundredths of a minute and percentages in
-// hundredths of a percent, exactly as written in the report.
-struct SessionRow {
-    std::string agent_id;
-    std::string last_name;
-    std::string first_name;
-    std::string username;
-    std::string dial_group;
-    std::string external_agent_id;
-    std::string team;
-    std::string login_session_id;
-
-    SysSeconds login;
-    std::optional<SysSeconds> logout;  // empty while the session is open
-
+// The columns that add up over a day: call counts, and times in hundredths of a minute exactly
+// as written in the report.
+struct SessionFigures {
     std::int64_t presented = 0;
     std::int64_t accepted = 0;
     std::int64_t manual_no_connect = 0;
@@ -61,6 +49,26 @@ struct SessionRow {
     std::int64_t engaged_min100 = 0;
     std::int64_t rna_min100 = 0;
     std::int64_t available_min100 = 0;
+
+    SessionFigures& operator+=(const SessionFigures& other);
+};
+
+// One login session. Minute columns are kept in hundredths of a minute and percentages in
+// hundredths of a percent, exactly as written in the report.
+struct SessionRow {
+    std::string agent_id;
+    std::string last_name;
+    std::string first_name;
+    std::string username;
+    std::string dial_group;
+    std::string external_agent_id;
+    std::string team;
+    std::string login_session_id;
+
+    SysSeconds login;
+    std::optional<SysSeconds> logout;  // empty while the session is open
+
+    SessionFigures figures;
 
     std::int64_t login_utilization_pct100 = 0;
     std::int64_t off_hook_utilization_pct100 = 0;

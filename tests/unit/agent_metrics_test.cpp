@@ -25,7 +25,7 @@ std::shared_ptr<const Snapshot> snapshot_at(std::chrono::system_clock::time_poin
     agent.agent_id = "7";
     agent.team = "Blue \"B\" Team";
     agent.first_name = "Zoë";
-    agent.talk_min100 = 4545;
+    agent.figures.talk_min100 = 4545;
     agent.sessions = 1;
     agent.first_login = SysSeconds(1588003320s);
     snapshot->agents.push_back(agent);
@@ -108,7 +108,7 @@ TEST_CASE("agent page reuses its text until a new snapshot is published", "[metr
     CHECK(page.text() == first);
 
     auto next = std::make_shared<Snapshot>(*snapshot);
-    next->agents[0].talk_min100 = 100;
+    next->agents[0].figures.talk_min100 = 100;
     snapshot = next;
     const auto second = page.text();
 

@@ -25,35 +25,35 @@ SessionRow session(std::string agent, std::string session_id, long login, long l
 
 TEST_CASE("day aggregator sums every column of an agent's sessions exactly", "[aggregate]") {
     SessionRow first = session("1", "s1", 1000, 2000);
-    first.talk_min100 = 12202;  // 122.02
-    first.login_min100 = 23878;
-    first.presented = 44;
-    first.monitoring_sessions = 1;
+    first.figures.talk_min100 = 12202;  // 122.02
+    first.figures.login_min100 = 23878;
+    first.figures.presented = 44;
+    first.figures.monitoring_sessions = 1;
     SessionRow second = session("1", "s2", 3000, 0);
-    second.talk_min100 = 15170;
-    second.login_min100 = 28432;
-    second.presented = 53;
+    second.figures.talk_min100 = 15170;
+    second.figures.login_min100 = 28432;
+    second.figures.presented = 53;
 
     const auto result = aggregate_day({first, second});
 
     REQUIRE(result.agents.size() == 1);
     const AgentDay& day = result.agents[0];
-    CHECK(day.talk_min100 == 27372);
-    CHECK(day.login_min100 == 52310);
-    CHECK(day.presented == 97);
-    CHECK(day.monitoring_sessions == 1);
+    CHECK(day.figures.talk_min100 == 27372);
+    CHECK(day.figures.login_min100 == 52310);
+    CHECK(day.figures.presented == 97);
+    CHECK(day.figures.monitoring_sessions == 1);
     CHECK(day.sessions == 2);
 }
 
 TEST_CASE("day aggregator counts a repeated session id once", "[aggregate]") {
     SessionRow row = session("7", "900000105", 1000, 2000);
-    row.login_min100 = 5995;
+    row.figures.login_min100 = 5995;
 
     const auto result = aggregate_day({row, row});
 
     REQUIRE(result.agents.size() == 1);
     CHECK(result.agents[0].sessions == 1);
-    CHECK(result.agents[0].login_min100 == 5995);
+    CHECK(result.agents[0].figures.login_min100 == 5995);
     CHECK(result.duplicate_sessions == 1);
 }
 
@@ -111,14 +111,14 @@ TEST_CASE("day aggregator names the team and names of the latest session", "[agg
 
 TEST_CASE("day aggregator weights utilizations by their denominators", "[aggregate]") {
     SessionRow a = session("1", "a", 1000, 2000);
-    a.login_min100 = 23878;
+    a.figures.login_min100 = 23878;
     a.login_utilization_pct100 = 5110;  // 51.10%
-    a.off_hook_min100 = 23875;
+    a.figures.off_hook_min100 = 23875;
     a.off_hook_utilization_pct100 = 5111;
     SessionRow b = session("1", "b", 3000, 0);
-    b.login_min100 = 28432;
+    b.figures.login_min100 = 28432;
     b.login_utilization_pct100 = 5336;
-    b.off_hook_min100 = 28428;
+    b.figures.off_hook_min100 = 28428;
     b.off_hook_utilization_pct100 = 5336;
 
     const auto day = aggregate_day({a, b}).agents[0];

@@ -157,28 +157,28 @@ TEST_CASE("report reads every column of a session row", "[report]") {
     CHECK(row.login_session_id == "900000101");
     CHECK(row.login == at(1794834120));
     CHECK(row.logout == at(1794848460));
-    CHECK(row.presented == 44);
-    CHECK(row.accepted == 41);
-    CHECK(row.manual_no_connect == 0);
-    CHECK(row.rna == 3);
-    CHECK(row.disp_xfers == 2);
-    CHECK(row.calls_placed_on_hold == 6);
-    CHECK(row.monitoring_sessions == 1);
-    CHECK(row.talk_min100 == 12202);
-    CHECK(row.login_min100 == 23878);
-    CHECK(row.off_hook_min100 == 23875);
-    CHECK(row.rounded_off_hook_min100 == 23900);
-    CHECK(row.work_min100 == 22378);
-    CHECK(row.break_min100 == 1500);
-    CHECK(row.away_min100 == 0);
-    CHECK(row.lunch_min100 == 0);
-    CHECK(row.training_min100 == 0);
-    CHECK(row.pending_disp_min100 == 1467);
-    CHECK(row.hold_min100 == 683);
-    CHECK(row.ring_min100 == 158);
-    CHECK(row.engaged_min100 == 13043);
-    CHECK(row.rna_min100 == 102);
-    CHECK(row.available_min100 == 9335);
+    CHECK(row.figures.presented == 44);
+    CHECK(row.figures.accepted == 41);
+    CHECK(row.figures.manual_no_connect == 0);
+    CHECK(row.figures.rna == 3);
+    CHECK(row.figures.disp_xfers == 2);
+    CHECK(row.figures.calls_placed_on_hold == 6);
+    CHECK(row.figures.monitoring_sessions == 1);
+    CHECK(row.figures.talk_min100 == 12202);
+    CHECK(row.figures.login_min100 == 23878);
+    CHECK(row.figures.off_hook_min100 == 23875);
+    CHECK(row.figures.rounded_off_hook_min100 == 23900);
+    CHECK(row.figures.work_min100 == 22378);
+    CHECK(row.figures.break_min100 == 1500);
+    CHECK(row.figures.away_min100 == 0);
+    CHECK(row.figures.lunch_min100 == 0);
+    CHECK(row.figures.training_min100 == 0);
+    CHECK(row.figures.pending_disp_min100 == 1467);
+    CHECK(row.figures.hold_min100 == 683);
+    CHECK(row.figures.ring_min100 == 158);
+    CHECK(row.figures.engaged_min100 == 13043);
+    CHECK(row.figures.rna_min100 == 102);
+    CHECK(row.figures.available_min100 == 9335);
     CHECK(row.login_utilization_pct100 == 5110);
     CHECK(row.off_hook_utilization_pct100 == 5111);
 }
@@ -197,7 +197,7 @@ TEST_CASE("report finds columns by header name in any order", "[report]") {
     REQUIRE(report.rows.size() == 1);
     CHECK(report.invalid.empty());
     CHECK(report.rows[0].agent_id == "2001001");
-    CHECK(report.rows[0].engaged_min100 == 13043);
+    CHECK(report.rows[0].figures.engaged_min100 == 13043);
     CHECK(report.rows[0].login_session_id == "900000101");
 }
 
@@ -216,7 +216,7 @@ TEST_CASE("report needs only the mapped columns", "[report]") {
 
     CHECK(names.size() == 34);
     REQUIRE(report.rows.size() == 1);
-    CHECK(report.rows[0].talk_min100 == 12202);
+    CHECK(report.rows[0].figures.talk_min100 == 12202);
 }
 
 TEST_CASE("report lists the columns it needs", "[report]") {
@@ -361,10 +361,10 @@ TEST_CASE("report reads an empty number cell as zero", "[report]") {
 
     REQUIRE(report.rows.size() == 1);
     CHECK(report.invalid.empty());
-    CHECK(report.rows[0].presented == 0);
-    CHECK(report.rows[0].talk_min100 == 0);
+    CHECK(report.rows[0].figures.presented == 0);
+    CHECK(report.rows[0].figures.talk_min100 == 0);
     CHECK(report.rows[0].off_hook_utilization_pct100 == 0);
-    CHECK(report.rows[0].accepted == 41);
+    CHECK(report.rows[0].figures.accepted == 41);
 }
 
 TEST_CASE("report keeps a row with empty optional text", "[report]") {
@@ -402,7 +402,7 @@ TEST_CASE("report reads a large body", "[report]") {
     REQUIRE(report.rows.size() == 2000);
     CHECK(report.invalid.empty());
     CHECK(report.rows[1999].agent_id == "3001999");
-    CHECK(report.rows[1999].talk_min100 == 123456);
+    CHECK(report.rows[1999].figures.talk_min100 == 123456);
 }
 
 TEST_CASE("report reads the busy day fixture", "[report][fixture]") {
@@ -417,22 +417,22 @@ TEST_CASE("report reads the busy day fixture", "[report][fixture]") {
         CHECK(row.login == at(1794834120));
         CHECK(row.logout == at(1794848460));
         CHECK(row.external_agent_id == "E-101");
-        CHECK(row.monitoring_sessions == 1);
+        CHECK(row.figures.monitoring_sessions == 1);
     }
     SECTION("an open session after noon") {
         const auto& row = report.rows[1];
         CHECK(row.login == at(1794851100));
         CHECK_FALSE(row.logout.has_value());
-        CHECK(row.rna_min100 == 37);
-        CHECK(row.away_min100 == 400);
+        CHECK(row.figures.rna_min100 == 37);
+        CHECK(row.figures.away_min100 == 400);
     }
     SECTION("quoted names, thousands separators and a login just after midnight") {
         const auto& row = report.rows[2];
         CHECK(row.last_name == "O'Neil, Jr.");
         CHECK(row.login == at(1794805500));
-        CHECK(row.login_min100 == 101188);
-        CHECK(row.off_hook_min100 == 101185);
-        CHECK(row.rounded_off_hook_min100 == 101200);
+        CHECK(row.figures.login_min100 == 101188);
+        CHECK(row.figures.off_hook_min100 == 101185);
+        CHECK(row.figures.rounded_off_hook_min100 == 101200);
         CHECK(row.external_agent_id.empty());
         CHECK(row.team == "Inbound East");
     }
@@ -461,12 +461,12 @@ TEST_CASE("report fixture values add up to the expected metrics", "[report][fixt
             continue;
         }
         auto& sum = sums[row.agent_id];
-        sum["engagevoice_agent_login_seconds"] += row.login_min100;
-        sum["engagevoice_agent_talk_seconds"] += row.talk_min100;
-        sum["engagevoice_agent_off_hook_seconds"] += row.off_hook_min100;
-        sum["engagevoice_agent_available_seconds"] += row.available_min100;
-        sum["engagevoice_agent_ring_no_answer_seconds"] += row.rna_min100;
-        sum["engagevoice_agent_calls_presented"] += row.presented * 100;
+        sum["engagevoice_agent_login_seconds"] += row.figures.login_min100;
+        sum["engagevoice_agent_talk_seconds"] += row.figures.talk_min100;
+        sum["engagevoice_agent_off_hook_seconds"] += row.figures.off_hook_min100;
+        sum["engagevoice_agent_available_seconds"] += row.figures.available_min100;
+        sum["engagevoice_agent_ring_no_answer_seconds"] += row.figures.rna_min100;
+        sum["engagevoice_agent_calls_presented"] += row.figures.presented * 100;
         sum["engagevoice_agent_sessions"] += 100;
     }
 
