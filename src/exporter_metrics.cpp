@@ -66,13 +66,34 @@ ExporterMetrics::ExporterMetrics()
                       .Name("engagevoice_exporter_build_info")
                       .Help("A metric with a constant value 1, labelled by the version, revision "
                             "and compiler of the exporter.")
-                      .Register(*registry_)) {
+                      .Register(*registry_)),
+      reload_successful_(BuildGauge()
+                             .Name("engagevoice_config_last_reload_successful")
+                             .Help("1 if the last load of the configuration file succeeded, "
+                                   "else 0.")
+                             .Register(*registry_)
+                             .Add({})),
+      reload_success_time_(BuildGauge()
+                               .Name("engagevoice_config_last_reload_success_timestamp_seconds")
+                               .Help("Unix time of the last successful load of the "
+                                     "configuration file.")
+                               .Register(*registry_)
+                               .Add({})) {
     const BuildInfo& info = build_info();
     build_info_
         .Add({{"version", info.version},
               {"revision", info.revision},
               {"compiler", info.compiler}})
         .Set(1);
+}
+
+void ExporterMetrics::config_loaded(std::chrono::system_clock::time_point when) {
+    reload_successful_.Set(1);
+    reload_success_time_.Set(std::chrono::duration<double>(when.time_since_epoch()).count());
+}
+
+void ExporterMetrics::config_load_failed() {
+    reload_successful_.Set(0);
 }
 
 AccountMetrics ExporterMetrics::account(const std::string& account_id) {

@@ -200,6 +200,7 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
 
     SystemClock clock;
     ExporterMetrics metrics;
+    metrics.config_loaded(clock.now());
     auto accounts = make_accounts(config, metrics, clock, log);
 
     ProcessCollector process;

@@ -58,6 +58,12 @@ public:
     // reason shows 0 before it first happens.
     AccountMetrics account(const std::string& account_id);
 
+    // The configuration was loaded (at start, and later on each reload): sets
+    // engagevoice_config_last_reload_successful and its timestamp. A failed reload sets the
+    // first to 0 and keeps the timestamp of the last success.
+    void config_loaded(std::chrono::system_clock::time_point when);
+    void config_load_failed();
+
     std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
 private:
@@ -74,6 +80,8 @@ private:
     prometheus::Family<prometheus::Gauge>& report_rows_invalid_;
     prometheus::Family<prometheus::Gauge>& report_bytes_;
     prometheus::Family<prometheus::Gauge>& build_info_;
+    prometheus::Gauge& reload_successful_;
+    prometheus::Gauge& reload_success_time_;
 };
 
 }  // namespace engagevoice

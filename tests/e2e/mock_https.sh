@@ -19,6 +19,8 @@ curl -sf "http://$E2E_ADDRESS/metrics" >"$work/page"
 curl -sf "http://$E2E_ADDRESS/" >"$work/landing"
 
 grep -q '^engagevoice_up{account_id="15300002"} 1$' "$work/page" || fail "engagevoice_up is not 1"
+grep -q '^engagevoice_config_last_reload_successful 1$' "$work/page" ||
+    fail "the configuration load is not reported"
 promtool check metrics <"$work/page" || fail "promtool rejects the page"
 "$check_page" "$work/page" "$work/dump/last_report.expected.json" ||
     fail "the page differs from what the mock served"

@@ -86,4 +86,21 @@ TEST_CASE("exporter metrics carry build info", "[metrics]") {
     CHECK(found);
 }
 
+TEST_CASE("exporter metrics record configuration loads", "[metrics]") {
+    ExporterMetrics metrics;
+    metrics.config_loaded(std::chrono::system_clock::time_point(std::chrono::seconds(1700000000)));
+
+    auto page = scrape(metrics);
+    CHECK(value_of(page, "engagevoice_config_last_reload_successful", {}) == 1);
+    CHECK(value_of(page, "engagevoice_config_last_reload_success_timestamp_seconds", {}) ==
+          1700000000);
+
+    metrics.config_load_failed();
+
+    page = scrape(metrics);
+    CHECK(value_of(page, "engagevoice_config_last_reload_successful", {}) == 0);
+    CHECK(value_of(page, "engagevoice_config_last_reload_success_timestamp_seconds", {}) ==
+          1700000000);
+}
+
 }  // namespace engagevoice
