@@ -4,17 +4,17 @@
 
 #include "engagevoice/exposition.hpp"
 #include "expected_page.hpp"
+#include "fake_clock.hpp"
 
 namespace engagevoice {
 namespace {
 
 using namespace std::chrono_literals;
 
-class FakeClock final : public Clock {
-public:
-    std::chrono::system_clock::time_point now() const override { return now_; }
-    std::chrono::system_clock::time_point now_{std::chrono::hours(500000)};
-};
+// Any fixed moment will do; these tests only move the clock relative to it.
+testing::FakeClock some_clock() {
+    return testing::FakeClock(std::chrono::system_clock::time_point(std::chrono::hours(500000)));
+}
 
 std::shared_ptr<const Snapshot> snapshot_at(std::chrono::system_clock::time_point taken_at) {
     auto snapshot = std::make_shared<Snapshot>();
@@ -36,7 +36,7 @@ std::shared_ptr<const Snapshot> snapshot_at(std::chrono::system_clock::time_poin
 
 TEST_CASE("agent metrics convert minutes to seconds and label by account, agent and team",
           "[metrics]") {
-    FakeClock clock;
+    auto clock = some_clock();
     const auto page =
         serialize_families(agent_metric_families({snapshot_at(clock.now())}, true));
     const auto samples = testing::parse_page(page);
@@ -67,7 +67,7 @@ TEST_CASE("every agent metric's help names its report column and when it is refr
 }
 
 TEST_CASE("agent page drops snapshots older than the staleness limit", "[metrics]") {
-    FakeClock clock;
+    auto clock = some_clock();
     std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now());
     AgentPage page([&] { return std::vector{snapshot}; }, clock, 15min, true);
 
@@ -81,7 +81,7 @@ TEST_CASE("agent page drops snapshots older than the staleness limit", "[metrics
 }
 
 TEST_CASE("agent page drops a snapshot once its business day has ended", "[metrics]") {
-    FakeClock clock;
+    auto clock = some_clock();
     std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now() - 5min);
     AgentPage page([&] { return std::vector{snapshot}; }, clock, 1h, true);
     CHECK_FALSE(page.text()->empty());
@@ -92,7 +92,7 @@ TEST_CASE("agent page drops a snapshot once its business day has ended", "[metri
 }
 
 TEST_CASE("agent page serves nothing before the first poll", "[metrics]") {
-    FakeClock clock;
+    auto clock = some_clock();
     AgentPage page([] { return std::vector<std::shared_ptr<const Snapshot>>{nullptr}; }, clock,
                    15min, true);
 
@@ -100,7 +100,7 @@ TEST_CASE("agent page serves nothing before the first poll", "[metrics]") {
 }
 
 TEST_CASE("agent page reuses its text until a new snapshot is published", "[metrics]") {
-    FakeClock clock;
+    auto clock = some_clock();
     std::shared_ptr<const Snapshot> snapshot = snapshot_at(clock.now());
     AgentPage page([&] { return std::vector{snapshot}; }, clock, 15min, true);
 

@@ -7,18 +7,16 @@
 
 #include "engagevoice/exposition.hpp"
 #include "expected_page.hpp"
+#include "fake_clock.hpp"
 
 namespace engagevoice {
 namespace {
 
 using namespace std::chrono_literals;
 
-class FakeClock final : public Clock {
-public:
-    std::chrono::system_clock::time_point now() const override { return now_; }
-    std::chrono::system_clock::time_point now_ =
-        std::chrono::sys_days{std::chrono::year{2026} / 11 / 16} + 20h;  // 15:00 US/Eastern
-};
+// 2026-11-16 15:00 US/Eastern.
+const std::chrono::system_clock::time_point kNow =
+    std::chrono::sys_days{std::chrono::year{2026} / 11 / 16} + 20h;
 
 // Answers fetches from a queue; the last answer repeats.
 class FakeSource final : public ReportSource {
@@ -78,7 +76,7 @@ double value_of(ExporterMetrics& metrics, const std::string& name,
 }
 
 struct Fixture {
-    FakeClock clock;
+    testing::FakeClock clock{kNow};
     FakeSource source;
     SnapshotStore store;
     ExporterMetrics metrics;
@@ -220,7 +218,7 @@ private:
 }  // namespace
 
 TEST_CASE("poller stop can give up on a poll in flight and wait again", "[poller]") {
-    FakeClock clock;
+    testing::FakeClock clock{kNow};
     BlockingSource source;
     SnapshotStore store;
     ExporterMetrics metrics;
