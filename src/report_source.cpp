@@ -60,23 +60,29 @@ char first_visible(std::string_view body) {
     return '\0';
 }
 
-// The excerpt of a body with every sent credential blanked out. Values of a few characters are
-// left alone: blanking them would garble the text without protecting anything.
+constexpr std::string_view kBlanked = "<secret>";
+
+// Replaces every occurrence of `secret` in `text`. Values of a few characters are left alone:
+// blanking them would garble the text without protecting anything.
+void blank_out(std::string& text, std::string_view secret) {
+    if (secret.size() < 6) {
+        return;
+    }
+    // The search goes on after the replacement, which may itself contain the secret.
+    for (auto at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kBlanked.size())) {
+        text.replace(at, secret.size(), kBlanked);
+    }
+}
+
+// The excerpt of a body with every sent credential blanked out.
 std::string safe_excerpt(std::string body, const HeaderList& sent) {
     for (const auto& [name, value] : sent) {
-        if (value.size() < 6) {
-            continue;
-        }
-        for (auto at = body.find(value); at != std::string::npos; at = body.find(value, at)) {
-            body.replace(at, value.size(), "<secret>");
-        }
+        blank_out(body, value);
         // "Bearer <token>" is sent whole, but may come back as the token alone.
         const auto space = value.find(' ');
-        if (space != std::string::npos && value.size() - space > 6) {
-            const std::string token = value.substr(space + 1);
-            for (auto at = body.find(token); at != std::string::npos; at = body.find(token, at)) {
-                body.replace(at, token.size(), "<secret>");
-            }
+        if (space != std::string::npos) {
+            blank_out(body, std::string_view(value).substr(space + 1));
         }
     }
     return excerpt(body);

@@ -94,4 +94,13 @@ TEST_CASE("report response check blanks echoed credentials out of the excerpt", 
           "bad request with X-Auth-Token: <secret> and <secret>");
 }
 
+TEST_CASE("report response check blanks a credential that is part of its own mask",
+          "[source]") {
+    auto r = check_report_response(response(500, "token secret> echoed"),
+                                   {{"X-Auth-Token", "secret>"}});
+
+    REQUIRE_FALSE(r);
+    CHECK(r.error().body_excerpt == "token <secret> echoed");
+}
+
 }  // namespace engagevoice
