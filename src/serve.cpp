@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -82,7 +83,9 @@ std::vector<std::unique_ptr<Account>> make_accounts(const Config& config,
     return accounts;
 }
 
-AccountSummary summarize(const Account& account, const AgentPage& agent_page) {
+// `served` are the snapshots whose agents /metrics serves now.
+AccountSummary summarize(const Account& account,
+                         const std::vector<std::shared_ptr<const Snapshot>>& served) {
     const PollStatus status = account.poller->status();
     AccountSummary summary;
     summary.account_id = account.config.account_id;
@@ -93,11 +96,7 @@ AccountSummary summarize(const Account& account, const AgentPage& agent_page) {
     summary.last_error = status.last_error;
     summary.agents = status.agents;
     const auto current = account.store.current();
-    bool served = false;
-    for (const auto& fresh : agent_page.fresh_snapshots()) {
-        served = served || (current && fresh == current);
-    }
-    summary.stale = current && !served;
+    summary.stale = current && std::find(served.begin(), served.end(), current) == served.end();
     return summary;
 }
 
@@ -119,9 +118,10 @@ WebRoutesOptions routes_for(const std::vector<std::unique_ptr<Account>>& account
         return true;
     };
     options.accounts = [&accounts, &agent_page] {
+        const auto served = agent_page.fresh_snapshots();
         std::vector<AccountSummary> summaries;
         for (const auto& account : accounts) {
-            summaries.push_back(summarize(*account, agent_page));
+            summaries.push_back(summarize(*account, served));
         }
         return summaries;
     };
