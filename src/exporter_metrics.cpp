@@ -18,7 +18,25 @@ std::string code_label(int code) {
     return code > 0 ? std::to_string(code) : "error";
 }
 
+prometheus::Labels result_labels(const std::string& account_id, SignInResult result) {
+    return {{"account_id", account_id}, {"result", std::string(sign_in_result_label(result))}};
+}
+
 }  // namespace
+
+std::string_view sign_in_result_label(SignInResult result) {
+    switch (result) {
+        case SignInResult::Success:
+            return "success";
+        case SignInResult::Refused:
+            return "refused";
+        case SignInResult::RateLimited:
+            return "rate_limited";
+        case SignInResult::Error:
+            break;
+    }
+    return "error";
+}
 
 ExporterMetrics::ExporterMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -67,6 +85,21 @@ ExporterMetrics::ExporterMetrics()
                       .Help("A metric with a constant value 1, labelled by the version, revision "
                             "and compiler of the exporter.")
                       .Register(*registry_)),
+      token_expiry_(BuildGauge()
+                        .Name("engagevoice_auth_token_expiry_timestamp_seconds")
+                        .Help("Unix time at which the account's current Engage access token "
+                              "expires. Only for accounts that sign in.")
+                        .Register(*registry_)),
+      sign_ins_(BuildCounter()
+                    .Name("engagevoice_auth_sign_ins_total")
+                    .Help("Full sign-ins to Engage Voice (JWT exchange or Engage login), by "
+                          "result: success, refused, rate_limited, error.")
+                    .Register(*registry_)),
+      token_refreshes_(BuildCounter()
+                           .Name("engagevoice_auth_token_refreshes_total")
+                           .Help("Refreshes of the Engage access token, by result: success, "
+                                 "refused, rate_limited, error.")
+                           .Register(*registry_)),
       reload_successful_(BuildGauge()
                              .Name("engagevoice_config_last_reload_successful")
                              .Help("1 if the last load of the configuration file succeeded, "
@@ -96,7 +129,13 @@ void ExporterMetrics::config_load_failed() {
     reload_successful_.Set(0);
 }
 
-AccountMetrics ExporterMetrics::account(const std::string& account_id) {
+AccountMetrics ExporterMetrics::account(const std::string& account_id, bool signs_in) {
+    if (signs_in) {
+        for (SignInResult result : kAllSignInResults) {
+            sign_ins_.Add(result_labels(account_id, result));
+            token_refreshes_.Add(result_labels(account_id, result));
+        }
+    }
     return AccountMetrics(*this, account_id);
 }
 
@@ -141,6 +180,19 @@ void AccountMetrics::api_request(const std::string& endpoint, int code) {
     owner_->api_requests_
         .Add({{"account_id", account_id_}, {"endpoint", endpoint}, {"code", code_label(code)}})
         .Increment();
+}
+
+void AccountMetrics::sign_in(SignInResult result) {
+    owner_->sign_ins_.Add(result_labels(account_id_, result)).Increment();
+}
+
+void AccountMetrics::token_refresh(SignInResult result) {
+    owner_->token_refreshes_.Add(result_labels(account_id_, result)).Increment();
+}
+
+void AccountMetrics::token_expiry(std::chrono::system_clock::time_point when) {
+    owner_->token_expiry_.Add({{"account_id", account_id_}})
+        .Set(std::chrono::duration<double>(when.time_since_epoch()).count());
 }
 
 }  // namespace engagevoice

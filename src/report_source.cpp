@@ -3,49 +3,11 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "engagevoice/redact.hpp"
 #include "engagevoice/report_request.hpp"
 
 namespace engagevoice {
 namespace {
-
-constexpr std::size_t kExcerptBytes = 120;
-
-// A short, printable excerpt of an error body for logs: enough to recognise an upstream's
-// message or a proxy's HTML page, never a whole body.
-std::string excerpt(std::string_view body) {
-    std::string out;
-    bool space = false;
-    for (char c : body) {
-        if (out.size() >= kExcerptBytes) {
-            out += "...";
-            break;
-        }
-        const auto u = static_cast<unsigned char>(c);
-        if (std::isspace(u)) {
-            space = !out.empty();
-            continue;
-        }
-        if (space) {
-            out += ' ';
-            space = false;
-        }
-        out += (u >= 0x20 && u < 0x7f) ? c : '?';
-    }
-    return out;
-}
-
-std::optional<std::chrono::seconds> parse_retry_after(const std::string& value) {
-    if (value.empty() || value.size() > 9) {
-        return std::nullopt;
-    }
-    for (char c : value) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) {
-            // An HTTP date is allowed too; the poller's own backoff covers that case.
-            return std::nullopt;
-        }
-    }
-    return std::chrono::seconds(std::stol(value));
-}
 
 char first_visible(std::string_view body) {
     // Skip a byte order mark and white space before looking at what the body is.
@@ -58,34 +20,6 @@ char first_visible(std::string_view body) {
         }
     }
     return '\0';
-}
-
-constexpr std::string_view kBlanked = "<secret>";
-
-// Replaces every occurrence of `secret` in `text`. Values of a few characters are left alone:
-// blanking them would garble the text without protecting anything.
-void blank_out(std::string& text, std::string_view secret) {
-    if (secret.size() < 6) {
-        return;
-    }
-    // The search goes on after the replacement, which may itself contain the secret.
-    for (auto at = text.find(secret); at != std::string::npos;
-         at = text.find(secret, at + kBlanked.size())) {
-        text.replace(at, secret.size(), kBlanked);
-    }
-}
-
-// The excerpt of a body with every sent credential blanked out.
-std::string safe_excerpt(std::string body, const HeaderList& sent) {
-    for (const auto& [name, value] : sent) {
-        blank_out(body, value);
-        // "Bearer <token>" is sent whole, but may come back as the token alone.
-        const auto space = value.find(' ');
-        if (space != std::string::npos) {
-            blank_out(body, std::string_view(value).substr(space + 1));
-        }
-    }
-    return excerpt(body);
 }
 
 PollError status_error(const HttpResponse& response, const HeaderList& sent) {
@@ -102,17 +36,32 @@ PollError status_error(const HttpResponse& response, const HeaderList& sent) {
         error.kind = PollError::Kind::Http;
     }
     error.message = "report request answered " + std::to_string(status);
-    error.body_excerpt = safe_excerpt(response.body, sent);
+    error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
     return error;
 }
 
 PollError not_csv(const char* what, const HttpResponse& response, const HeaderList& sent) {
     PollError error = make_error(PollError::Kind::Parse, what, response.status);
-    error.body_excerpt = safe_excerpt(response.body, sent);
+    error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
     return error;
 }
 
 }  // namespace
+
+bool token_expired(const HttpResponse& response) {
+    if (response.status != 401) {
+        return false;
+    }
+    const char first = first_visible(response.body);
+    if (first == '{' || first == '[' || first == '<') {
+        return false;
+    }
+    std::string lower = response.body.substr(0, 200);
+    for (char& c : lower) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return lower.find("expired") != std::string::npos;
+}
 
 Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent) {
     if (response.status < 200 || response.status > 299) {
@@ -134,7 +83,7 @@ Result<FetchedReport> check_report_response(HttpResponse response, const HeaderL
 
 EngageReportSource::EngageReportSource(const AccountConfig& account,
                                        std::unique_ptr<HttpsClient> client,
-                                       std::unique_ptr<TokenSource> tokens,
+                                       std::shared_ptr<TokenSource> tokens,
                                        ApiRequestObserver observer)
     : account_(account),
       client_(std::move(client)),
@@ -177,8 +126,9 @@ Result<HttpResponse> EngageReportSource::post_report(
 Result<FetchedReport> EngageReportSource::fetch(const BusinessDay& day,
                                                 std::chrono::steady_clock::time_point deadline) {
     auto response = post_report(day, deadline);
-    // An expired token is refreshed and the request tried once more; never in a loop.
-    if (response && response->status == 401 && tokens_->invalidate()) {
+    // An expired token is refreshed and the request tried once more; never in a loop. Any
+    // other 401 or 403 is a credential or permission problem that a new token will not mend.
+    if (response && token_expired(*response) && tokens_->invalidate()) {
         response = post_report(day, deadline);
     }
     if (!response) {

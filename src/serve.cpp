@@ -36,6 +36,7 @@ constexpr std::chrono::seconds kStopGrace{3};
 struct Account {
     AccountConfig config;
     SnapshotStore store;
+    std::shared_ptr<TokenSource> tokens;
     std::unique_ptr<ReportSource> source;
     std::unique_ptr<Poller> poller;
 };
@@ -44,21 +45,32 @@ std::string account_key(std::size_t index, const char* key) {
     return "accounts[" + std::to_string(index) + "]." + key;
 }
 
-std::unique_ptr<ReportSource> make_report_source(const AccountConfig& account,
-                                                 const std::string& file, std::size_t index,
-                                                 AccountMetrics metrics) {
+HttpsClientOptions client_options(const AccountConfig& account) {
     HttpsClientOptions options;
     options.ca_file = account.ca_file;
     options.user_agent = user_agent();
     options.allow_plain_http = account.api_url.rfind("http://", 0) == 0;
+    return options;
+}
 
+std::shared_ptr<TokenSource> make_tokens(const AccountConfig& account, const std::string& file,
+                                         std::size_t index, const Clock& clock,
+                                         AccountMetrics metrics, const Logger& log) {
+    return make_token_source(account, TokenSourceContext{clock, metrics, log,
+                                                         client_options(account)},
+                             file, account_key(index, "auth"));
+}
+
+std::unique_ptr<ReportSource> make_report_source(const AccountConfig& account,
+                                                 const std::string& file, std::size_t index,
+                                                 std::shared_ptr<TokenSource> tokens,
+                                                 AccountMetrics metrics) {
     std::unique_ptr<HttpsClient> client;
     try {
-        client = std::make_unique<HttpsClient>(options);
+        client = std::make_unique<HttpsClient>(client_options(account));
     } catch (const std::exception& e) {
         throw ConfigError(file, account_key(index, "ca_file"), e.what());
     }
-    auto tokens = make_token_source(account.auth, file, account_key(index, "auth"));
     return std::make_unique<EngageReportSource>(
         account, std::move(client), std::move(tokens),
         [metrics](const std::string& endpoint, int status) mutable {
@@ -74,10 +86,15 @@ std::vector<std::unique_ptr<Account>> make_accounts(const Config& config,
         auto account = std::make_unique<Account>();
         account->config = config.accounts[i];
         const std::string& id = account->config.account_id;
-        account->source = make_report_source(account->config, config.file, i, metrics.account(id));
+        const AccountMetrics account_metrics =
+            metrics.account(id, signs_in(account->config.auth.mode));
+        account->tokens =
+            make_tokens(account->config, config.file, i, clock, account_metrics, log);
+        account->source = make_report_source(account->config, config.file, i,
+                                             account->tokens, account_metrics);
         account->poller =
             std::make_unique<Poller>(account->config, config.poll, *account->source,
-                                     account->store, metrics.account(id), clock, log);
+                                     account->store, account_metrics, clock, log);
         accounts.push_back(std::move(account));
     }
     return accounts;
@@ -95,6 +112,7 @@ AccountSummary summarize(const Account& account,
     summary.last_success = status.last_success;
     summary.last_error = status.last_error;
     summary.agents = status.agents;
+    summary.auth = account.tokens->status();
     const auto current = account.store.current();
     summary.stale = current && std::find(served.begin(), served.end(), current) == served.end();
     return summary;
@@ -168,14 +186,19 @@ bool stop_pollers(std::vector<std::unique_ptr<Account>>& accounts) {
     return stopped;
 }
 
-// What a start would build for an account, built and dropped: the CA file must load and the
-// credentials must make headers, or the check fails as the start would.
-void check_account(const Config& config, std::size_t index) {
+// What a start would build for an account, built and dropped: the CA file must load and a
+// static token must make headers, or the check fails as the start would. Accounts that sign in
+// are not signed in: their secrets were read by load_config, and a check makes no request.
+void check_account(const Config& config, std::size_t index, const Logger& log) {
     const AccountConfig& account = config.accounts[index];
     ExporterMetrics metrics;
-    (void)make_report_source(account, config.file, index, metrics.account(account.account_id));
-
-    auto tokens = make_token_source(account.auth, config.file, account_key(index, "auth"));
+    SystemClock clock;
+    const AccountMetrics account_metrics = metrics.account(account.account_id);
+    auto tokens = make_tokens(account, config.file, index, clock, account_metrics, log);
+    (void)make_report_source(account, config.file, index, tokens, account_metrics);
+    if (signs_in(account.auth.mode)) {
+        return;
+    }
     auto headers = tokens->headers(std::chrono::steady_clock::now() + std::chrono::seconds(5));
     if (!headers) {
         throw ConfigError(config.file, account_key(index, "auth"), headers.error().message);
@@ -265,8 +288,9 @@ int serve(const ServeFlags& flags) {
 int check_config(const ServeFlags& flags) {
     try {
         const Config config = load_config(flags.config_file);
+        const Logger log = make_logger(flags);
         for (std::size_t i = 0; i < config.accounts.size(); ++i) {
-            check_account(config, i);
+            check_account(config, i, log);
         }
         std::cout << config.file << ": configuration is valid (" << config.accounts.size()
                   << (config.accounts.size() == 1 ? " account)" : " accounts)") << "\n";

@@ -1,8 +1,26 @@
 #include "engagevoice/token_source.hpp"
 
+#include <stdexcept>
 #include <utility>
 
+#include "engagevoice/session_token_source.hpp"
+
 namespace engagevoice {
+namespace {
+
+Url parse_auth_url(const std::string& text, const std::string& file, const std::string& key) {
+    std::string error;
+    auto url = parse_url(text, &error);
+    if (!url) {
+        throw ConfigError(file, key, error);
+    }
+    while (!url->path.empty() && url->path.back() == '/') {
+        url->path.pop_back();
+    }
+    return *url;
+}
+
+}  // namespace
 
 StaticTokenSource::StaticTokenSource(Style style, Secret token)
     : style_(style), token_(std::move(token)) {}
@@ -27,8 +45,21 @@ Result<HeaderList> StaticTokenSource::headers(std::chrono::steady_clock::time_po
     return HeaderList{{"X-Auth-Token", std::move(*token)}};
 }
 
-std::unique_ptr<TokenSource> make_token_source(const AuthConfig& auth, const std::string& file,
-                                               const std::string& key) {
+AuthStatus StaticTokenSource::status() const {
+    AuthStatus status;
+    status.mode = auth_mode_name(style_ == Style::Bearer ? AuthConfig::Mode::BearerToken
+                                                         : AuthConfig::Mode::ApiToken);
+    return status;
+}
+
+bool signs_in(AuthConfig::Mode mode) {
+    return mode == AuthConfig::Mode::RingCentralJwt || mode == AuthConfig::Mode::EngageLogin;
+}
+
+std::unique_ptr<TokenSource> make_token_source(const AccountConfig& account,
+                                               TokenSourceContext context,
+                                               const std::string& file, const std::string& key) {
+    const AuthConfig& auth = account.auth;
     switch (auth.mode) {
         case AuthConfig::Mode::ApiToken:
             return std::make_unique<StaticTokenSource>(StaticTokenSource::Style::XAuthToken,
@@ -40,11 +71,17 @@ std::unique_ptr<TokenSource> make_token_source(const AuthConfig& auth, const std
         case AuthConfig::Mode::EngageLogin:
             break;
     }
-    // TODO: the ringcentral_jwt and engage_login sign-ins are not built yet, so accounts that
-    // need them cannot be polled; their keys are already checked by load_config.
-    throw ConfigError(
-        file, key.empty() ? "auth.mode" : key + ".mode",
-        auth_mode_name(auth.mode) + " is not supported yet; use api_token or bearer_token");
+    Url ringcentral_url = parse_auth_url(auth.ringcentral_url, file, key + ".ringcentral_url");
+    Url auth_url = parse_auth_url(auth.auth_url, file, key + ".auth_url");
+    std::unique_ptr<HttpsClient> client;
+    try {
+        client = std::make_unique<HttpsClient>(context.client_options);
+    } catch (const std::exception& e) {
+        throw ConfigError(file, key, e.what());
+    }
+    return std::make_unique<SessionTokenSource>(auth, std::move(ringcentral_url),
+                                                std::move(auth_url), std::move(client),
+                                                std::move(context), account.account_id);
 }
 
 }  // namespace engagevoice

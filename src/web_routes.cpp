@@ -59,11 +59,28 @@ std::string account_state(const AccountSummary& account) {
     return account.last_poll_ok ? "ok" : "failing";
 }
 
+std::string auth_state(const AuthStatus& auth) {
+    if (!auth.signs_in) {
+        return auth.mode;
+    }
+    std::string state = auth.mode + ": ";
+    state += auth.token_expiry ? "token valid until " + format_time(auth.token_expiry)
+                               : std::string("not signed in");
+    if (auth.last_sign_in) {
+        state += ", signed in " + format_time(auth.last_sign_in);
+    }
+    if (!auth.last_error.empty()) {
+        state += "; failing: " + auth.last_error;
+    }
+    return state;
+}
+
 std::string account_row(const AccountSummary& account) {
     std::string row = "<tr><td>" + escape_html(account.account_id) + "</td><td>" +
                       escape_html(account.timezone) + "</td><td>" + account_state(account) +
                       "</td><td>" + format_time(account.last_success) + "</td><td>" +
                       std::to_string(account.agents) + "</td><td>" +
+                      escape_html(auth_state(account.auth)) + "</td><td>" +
                       escape_html(account.last_error) + "</td></tr>\n";
     return row;
 }
@@ -127,7 +144,7 @@ ServerResponse WebRoutes::landing_page() const {
         "<a href=\"/-/healthy\">Health</a> &middot; <a href=\"/-/ready\">Readiness</a></p>\n" +
         "<h2>Accounts</h2>\n<table border=\"1\" cellpadding=\"4\">\n" +
         "<tr><th>Account</th><th>Time zone</th><th>State</th><th>Last success (UTC)</th>"
-        "<th>Agents</th><th>Last error</th></tr>\n";
+        "<th>Agents</th><th>Authentication</th><th>Last error</th></tr>\n";
     for (const AccountSummary& account : options_.accounts()) {
         body += account_row(account);
     }

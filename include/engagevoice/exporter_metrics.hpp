@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -20,6 +21,16 @@
 namespace engagevoice {
 
 class ExporterMetrics;
+
+// How a sign-in or a token refresh ended, the `result` label of the auth counters: "success",
+// "refused" (the upstream turned the credentials down), "rate_limited" (by the upstream or by the
+// exporter's own limit) or "error" (no usable answer).
+enum class SignInResult { Success, Refused, RateLimited, Error };
+
+inline constexpr SignInResult kAllSignInResults[] = {
+    SignInResult::Success, SignInResult::Refused, SignInResult::RateLimited, SignInResult::Error};
+
+std::string_view sign_in_result_label(SignInResult result);
 
 class AccountMetrics {
 public:
@@ -33,6 +44,13 @@ public:
     // One request to the upstream API. `code` is the HTTP status, or 0 when none came back
     // (served as code="error").
     void api_request(const std::string& endpoint, int code);
+
+    // A full sign-in (the JWT exchange or the Engage login) or a refresh of the access token.
+    void sign_in(SignInResult result);
+    void token_refresh(SignInResult result);
+    // Sets engagevoice_auth_token_expiry_timestamp_seconds; the series exists from the first
+    // token on, so an account that never signed in has none rather than a time in 1970.
+    void token_expiry(std::chrono::system_clock::time_point when);
 
 private:
     friend class ExporterMetrics;
@@ -55,8 +73,9 @@ public:
     ExporterMetrics();
 
     // The handle for an account, created with every label combination it can have, so a
-    // reason shows 0 before it first happens.
-    AccountMetrics account(const std::string& account_id);
+    // reason shows 0 before it first happens. The sign-in counters are created only for
+    // accounts that sign in (`signs_in`): a static token has none.
+    AccountMetrics account(const std::string& account_id, bool signs_in = false);
 
     // The configuration was loaded (at start, and later on each reload): sets
     // engagevoice_config_last_reload_successful and its timestamp. A failed reload sets the
@@ -80,6 +99,9 @@ private:
     prometheus::Family<prometheus::Gauge>& report_rows_invalid_;
     prometheus::Family<prometheus::Gauge>& report_bytes_;
     prometheus::Family<prometheus::Gauge>& build_info_;
+    prometheus::Family<prometheus::Gauge>& token_expiry_;
+    prometheus::Family<prometheus::Counter>& sign_ins_;
+    prometheus::Family<prometheus::Counter>& token_refreshes_;
     prometheus::Gauge& reload_successful_;
     prometheus::Gauge& reload_success_time_;
 };

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cctype>
+#include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +34,22 @@ inline std::string find_header(const HeaderList& headers, std::string_view name)
         }
     }
     return "";
+}
+
+// A Retry-After value in seconds ("120"). An HTTP date, a negative or an absurd value gives
+// nullopt: the caller's own backoff then applies.
+inline std::optional<std::chrono::seconds> parse_retry_after(std::string_view value) {
+    if (value.empty() || value.size() > 9) {
+        return std::nullopt;
+    }
+    long seconds = 0;
+    for (char c : value) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        seconds = seconds * 10 + (c - '0');
+    }
+    return std::chrono::seconds(seconds);
 }
 
 }  // namespace engagevoice

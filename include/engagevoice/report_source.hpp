@@ -5,10 +5,10 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 
+#include "engagevoice/api_observer.hpp"
 #include "engagevoice/business_day.hpp"
 #include "engagevoice/config.hpp"
 #include "engagevoice/https_client.hpp"
@@ -30,15 +30,11 @@ public:
                                         std::chrono::steady_clock::time_point deadline) = 0;
 };
 
-// Told of every API request: the endpoint name ("report", ...) and the status, or 0 when none
-// came back.
-using ApiRequestObserver = std::function<void(const std::string& endpoint, int status)>;
-
 // The Agent Session Report over reportsStreaming, as UPSTREAM.md describes it.
 class EngageReportSource final : public ReportSource {
 public:
     EngageReportSource(const AccountConfig& account, std::unique_ptr<HttpsClient> client,
-                       std::unique_ptr<TokenSource> tokens, ApiRequestObserver observer);
+                       std::shared_ptr<TokenSource> tokens, ApiRequestObserver observer);
 
     Result<FetchedReport> fetch(const BusinessDay& day,
                                 std::chrono::steady_clock::time_point deadline) override;
@@ -51,9 +47,13 @@ private:
     Url report_url_;
     HeaderList sent_auth_;  // the credentials of the last request, to blank out of excerpts
     std::unique_ptr<HttpsClient> client_;
-    std::unique_ptr<TokenSource> tokens_;
+    std::shared_ptr<TokenSource> tokens_;
     ApiRequestObserver observer_;
 };
+
+// True for the upstream's answer to an expired token: 401 with a plain-text body that says so
+// ("Jwt is expired"). Refreshing the token may help then, and only then.
+bool token_expired(const HttpResponse& response);
 
 // Turns a report response into the report body or a PollError: 401 and 403 are Kind::Auth,
 // 429 Kind::RateLimited (with Retry-After), other non-2xx Kind::Http, and a 2xx body that is

@@ -1,7 +1,8 @@
 // How a poll proves who it is to the upstream API.
 //
 // A TokenSource gives the headers that authenticate one API call. The static sources read their
-// token from a Secret on every call, so a rotated file takes effect on the next poll.
+// token from a Secret on every call, so a rotated file takes effect on the next poll; the
+// session sources (session_token_source.hpp) sign in and refresh tokens that expire.
 #pragma once
 
 #include <chrono>
@@ -10,8 +11,13 @@
 #include <utility>
 #include <vector>
 
+#include "engagevoice/auth_status.hpp"
+#include "engagevoice/clock.hpp"
 #include "engagevoice/config.hpp"
+#include "engagevoice/exporter_metrics.hpp"
 #include "engagevoice/http_headers.hpp"
+#include "engagevoice/https_client.hpp"
+#include "engagevoice/logging.hpp"
 #include "engagevoice/result.hpp"
 
 namespace engagevoice {
@@ -20,13 +26,18 @@ class TokenSource {
 public:
     virtual ~TokenSource() = default;
 
-    // The headers to send with the next API call. Fails with Kind::Auth when no credential can
-    // be had; the message never holds one.
+    // The headers to send with the next API call, all before `deadline`. Fails with Kind::Auth
+    // when no credential can be had, or with the kind of the sign-in's failure; the message
+    // never holds a credential. Called from one thread at a time.
     virtual Result<HeaderList> headers(std::chrono::steady_clock::time_point deadline) = 0;
 
-    // Told that the API answered 401 to the headers last given. Returns true when trying again
-    // with fresh headers may help (a refreshable token); a static token returns false.
+    // Told that the API answered that the token last given has expired. Returns true when
+    // trying again with fresh headers may help (a refreshable token); a static token returns
+    // false.
     virtual bool invalidate() = 0;
+
+    // Thread-safe, for the landing page.
+    virtual AuthStatus status() const = 0;
 };
 
 // `X-Auth-Token: <token>` for api_token, `Authorization: Bearer <token>` for bearer_token.
@@ -38,17 +49,30 @@ public:
 
     Result<HeaderList> headers(std::chrono::steady_clock::time_point deadline) override;
     bool invalidate() override { return false; }
+    AuthStatus status() const override;
 
 private:
     Style style_;
     Secret token_;
 };
 
+// What a session source needs beside the configuration. The clock must outlive the source.
+struct TokenSourceContext {
+    const Clock& clock;
+    AccountMetrics metrics;
+    Logger log;
+    // Options for the source's own client (CA file, proxy, user agent).
+    HttpsClientOptions client_options;
+};
+
 // The source for an account's auth mode. `file` and `key` name the configuration file and the
-// auth section ("accounts[0].auth") in errors. Throws ConfigError for modes not supported yet
-// (ringcentral_jwt, engage_login): load_config accepts them so the schema stays whole, and
-// this is where the exporter refuses to start with them.
-std::unique_ptr<TokenSource> make_token_source(const AuthConfig& auth, const std::string& file,
-                                               const std::string& key);
+// auth section ("accounts[0].auth") in errors: throws ConfigError when an auth URL does not
+// parse or the client cannot be made (an unreadable CA file).
+std::unique_ptr<TokenSource> make_token_source(const AccountConfig& account,
+                                               TokenSourceContext context,
+                                               const std::string& file, const std::string& key);
+
+// True for the modes that sign in and hold tokens that expire.
+bool signs_in(AuthConfig::Mode mode);
 
 }  // namespace engagevoice

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engagevoice/auth_status.hpp"
 #include "engagevoice/http_server.hpp"
 
 namespace engagevoice {
@@ -27,6 +28,7 @@ struct AccountSummary {
     std::optional<std::chrono::system_clock::time_point> last_success;
     std::string last_error;
     std::size_t agents = 0;
+    AuthStatus auth;
 };
 
 struct WebRoutesOptions {

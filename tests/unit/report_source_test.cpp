@@ -2,6 +2,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <mutex>
+
+#include "loopback_server.hpp"
+
 namespace engagevoice {
 namespace {
 
@@ -101,6 +106,117 @@ TEST_CASE("report response check blanks a credential that is part of its own mas
 
     REQUIRE_FALSE(r);
     CHECK(r.error().body_excerpt == "token <secret> echoed");
+}
+
+namespace {
+
+// Hands out "token-1", "token-2", ...: a new one after each invalidate().
+class CountingTokens final : public TokenSource {
+public:
+    Result<HeaderList> headers(std::chrono::steady_clock::time_point) override {
+        return HeaderList{{"Authorization", "Bearer token-" + std::to_string(serial_)}};
+    }
+    bool invalidate() override {
+        ++serial_;
+        return true;
+    }
+    AuthStatus status() const override { return {}; }
+
+    int serial_ = 1;
+};
+
+// The report endpoint, answering each request with the next of `answers` (the last one
+// repeats), and recording the tokens it was sent.
+struct ReportUpstream {
+    std::vector<ServerResponse> answers;
+    std::mutex mutex;
+    std::vector<std::string> tokens_seen;
+    testing::LoopbackServer server{[this](const ServerRequest& request) {
+        std::lock_guard lock(mutex);
+        tokens_seen.push_back(request.header("Authorization"));
+        return answers.at(std::min(tokens_seen.size(), answers.size()) - 1);
+    }};
+
+    Result<FetchedReport> fetch() {
+        AccountConfig account;
+        account.account_id = "15300002";
+        account.api_url = server.url("/voice/api/v1");
+        auto tokens = std::make_shared<CountingTokens>();
+        EngageReportSource source(account,
+                                  std::make_unique<HttpsClient>(testing::plain_http_options()),
+                                  tokens, [](const std::string&, int) {});
+        BusinessDay day;
+        day.date = "2026-12-03";
+        day.start_local = "2026-12-03 00:00:00";
+        day.end_local = "2026-12-03 10:00:00";
+        return source.fetch(day, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    }
+};
+
+ServerResponse answer(int status, std::string body, std::string type = "text/plain") {
+    ServerResponse response;
+    response.status = status;
+    response.content_type = std::move(type);
+    response.body = std::move(body);
+    return response;
+}
+
+}  // namespace
+
+TEST_CASE("an expired token is refreshed once and the report asked for once more",
+          "[source]") {
+    ReportUpstream upstream;
+    upstream.answers = {answer(401, "Jwt is expired"), answer(200, "Agent ID\n1\n", "text/csv")};
+
+    auto report = upstream.fetch();
+
+    REQUIRE(report);
+    CHECK(upstream.tokens_seen == std::vector<std::string>{"Bearer token-1", "Bearer token-2"});
+}
+
+TEST_CASE("a token that expires again fails the poll with reason auth, without a loop",
+          "[source]") {
+    ReportUpstream upstream;
+    upstream.answers = {answer(401, "Jwt is expired")};
+
+    auto report = upstream.fetch();
+
+    REQUIRE_FALSE(report);
+    CHECK(report.error().kind == PollError::Kind::Auth);
+    CHECK(report.error().status == 401);
+    CHECK(upstream.tokens_seen.size() == 2);
+}
+
+TEST_CASE("a 401 or 403 that is not about expiry fails at once with the upstream's message",
+          "[source]") {
+    ReportUpstream upstream;
+    SECTION("401 with a JSON body") {
+        upstream.answers = {answer(401, R"({"errors":[{"generalMessage":"Invalid token"}]})",
+                                   "application/json")};
+    }
+    SECTION("403 without reporting rights") {
+        upstream.answers = {answer(403, R"({"errors":[{"generalMessage":"Access denied"}]})",
+                                   "application/json")};
+    }
+    SECTION("401 in plain text that is not about expiry") {
+        upstream.answers = {answer(401, "Bad credentials")};
+    }
+
+    auto report = upstream.fetch();
+
+    REQUIRE_FALSE(report);
+    CHECK(report.error().kind == PollError::Kind::Auth);
+    CHECK_FALSE(report.error().body_excerpt.empty());
+    CHECK(upstream.tokens_seen.size() == 1);
+}
+
+TEST_CASE("only a plain-text 401 that says expired counts as an expired token", "[source]") {
+    CHECK(token_expired(response(401, "Jwt is expired")));
+    CHECK(token_expired(response(401, "Token EXPIRED at 12:00")));
+    CHECK_FALSE(token_expired(response(403, "Jwt is expired")));
+    CHECK_FALSE(token_expired(response(401, R"({"message":"Jwt is expired"})")));
+    CHECK_FALSE(token_expired(response(401, "<html>session expired</html>")));
+    CHECK_FALSE(token_expired(response(401, "Invalid token")));
 }
 
 }  // namespace engagevoice

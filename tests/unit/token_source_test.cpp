@@ -4,8 +4,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <fstream>
 #include <string>
+
+#include "fake_clock.hpp"
 
 namespace ev = engagevoice;
 namespace fs = std::filesystem;
@@ -90,30 +93,38 @@ TEST_CASE("static token source fails as auth without showing the token", "[token
     }
 }
 
-TEST_CASE("token source factory builds the static modes", "[token_source]") {
-    auto api = ev::make_token_source(
-        auth_with(ev::AuthConfig::Mode::ApiToken, ev::Secret::from_inline(kToken)), "a.yml",
-        "accounts[0].auth");
-    auto bearer = ev::make_token_source(
-        auth_with(ev::AuthConfig::Mode::BearerToken, ev::Secret::from_inline(kToken)), "a.yml",
-        "accounts[0].auth");
+TEST_CASE("token source factory builds a source for every mode", "[token_source]") {
+    ev::testing::FakeClock clock(std::chrono::system_clock::now());
+    ev::ExporterMetrics metrics;
+    std::ostringstream log_text;
+    const ev::Logger log(log_text, ev::LogLevel::Debug, ev::LogFormat::Logfmt);
+    const auto make = [&](ev::AuthConfig::Mode mode) {
+        ev::AccountConfig account;
+        account.account_id = "15300002";
+        account.auth = auth_with(mode, ev::Secret::from_inline(kToken));
+        return ev::make_token_source(
+            account, ev::TokenSourceContext{clock, metrics.account("15300002"), log, {}},
+            "a.yml", "accounts[0].auth");
+    };
 
-    CHECK(api->headers(soon())->at(0).first == "X-Auth-Token");
-    CHECK(bearer->headers(soon())->at(0).first == "Authorization");
+    CHECK(make(ev::AuthConfig::Mode::ApiToken)->headers(soon())->at(0).first == "X-Auth-Token");
+    CHECK(make(ev::AuthConfig::Mode::BearerToken)->headers(soon())->at(0).first ==
+          "Authorization");
+    CHECK(make(ev::AuthConfig::Mode::ApiToken)->status().mode == "api_token");
+    CHECK_FALSE(make(ev::AuthConfig::Mode::BearerToken)->status().signs_in);
+
+    // The session modes make no request until a poll asks for headers.
+    const auto jwt = make(ev::AuthConfig::Mode::RingCentralJwt)->status();
+    CHECK(jwt.mode == "ringcentral_jwt");
+    CHECK(jwt.signs_in);
+    CHECK_FALSE(jwt.token_expiry);
+    CHECK(make(ev::AuthConfig::Mode::EngageLogin)->status().mode == "engage_login");
+    CHECK(log_text.str().empty());
 }
 
-TEST_CASE("token source factory refuses modes not supported yet", "[token_source]") {
-    auto jwt = auth_with(ev::AuthConfig::Mode::RingCentralJwt, ev::Secret());
-    auto login = auth_with(ev::AuthConfig::Mode::EngageLogin, ev::Secret());
-
-    CHECK_THROWS_WITH(ev::make_token_source(jwt, "a.yml", "accounts[1].auth"),
-                      "a.yml: accounts[1].auth.mode: ringcentral_jwt is not supported yet; "
-                      "use api_token or bearer_token");
-    try {
-        ev::make_token_source(login, "a.yml", "accounts[0].auth");
-        FAIL("engage_login was accepted");
-    } catch (const ev::ConfigError& e) {
-        CHECK(e.key() == "accounts[0].auth.mode");
-        CHECK(std::string(e.what()).find("engage_login is not supported yet") != std::string::npos);
-    }
+TEST_CASE("only the session modes sign in", "[token_source]") {
+    CHECK(ev::signs_in(ev::AuthConfig::Mode::RingCentralJwt));
+    CHECK(ev::signs_in(ev::AuthConfig::Mode::EngageLogin));
+    CHECK_FALSE(ev::signs_in(ev::AuthConfig::Mode::ApiToken));
+    CHECK_FALSE(ev::signs_in(ev::AuthConfig::Mode::BearerToken));
 }
