@@ -17,14 +17,15 @@
 #include <date/date.h>
 #include <nlohmann/json.hpp>
 
-#include "engagevoice/clock.hpp"
+#include "engagevoice/encoding.hpp"
 #include "engagevoice/http_server.hpp"
+#include "fake_clock.hpp"
 
-using engagevoice::Clock;
 using engagevoice::MockApi;
 using engagevoice::MockApiOptions;
 using engagevoice::ServerRequest;
 using engagevoice::ServerResponse;
+using engagevoice::testing::FakeClock;
 using nlohmann::json;
 
 namespace {
@@ -33,19 +34,10 @@ constexpr const char* kBearer = "test-bearer-token-1";
 constexpr const char* kApiToken = "aws80:test-api-token-2";
 constexpr const char* kReportPath = "/voice/api/v1/admin/accounts/15300002/reportsStreaming";
 
-class FixedClock final : public Clock {
-public:
-    explicit FixedClock(std::chrono::system_clock::time_point now) : now_(now) {}
-    std::chrono::system_clock::time_point now() const override { return now_; }
-
-private:
-    std::chrono::system_clock::time_point now_;
-};
-
 // 2026-11-16 13:00 in New York (EST, UTC-5).
-std::shared_ptr<const Clock> clock_at_one_pm() {
-    return std::make_shared<FixedClock>(date::sys_days(date::year(2026) / 11 / 16) +
-                                        std::chrono::hours(18));
+std::shared_ptr<FakeClock> clock_at_one_pm() {
+    return std::make_shared<FakeClock>(date::sys_days(date::year(2026) / 11 / 16) +
+                                       std::chrono::hours(18));
 }
 
 MockApiOptions api_options() {
@@ -102,6 +94,30 @@ json error_of(const ServerResponse& response) {
     auto body = json::parse(response.body);
     REQUIRE(body["errors"].size() == 1);
     return body["errors"][0];
+}
+
+// An engage access token from the direct login, which api_options() does not enable.
+std::string signed_in_access_token(MockApi& api) {
+    ServerRequest login;
+    login.method = "POST";
+    login.target = "/api/auth/login/admin?username=admin&password=test-password-7&platformId=c01";
+    auto response = api.handle(login);
+    REQUIRE(response.status == 200);
+    return json::parse(response.body)["accessToken"];
+}
+
+MockApiOptions sign_in_options() {
+    auto options = api_options();
+    options.auth.username = "admin";
+    options.auth.password = "test-password-7";
+    options.auth.platform_id = "c01";
+    return options;
+}
+
+ServerRequest report_with_bearer(const std::string& token) {
+    auto request = report_request();
+    request.headers[1].second = "Bearer " + token;
+    return request;
 }
 
 std::string read_file(const std::filesystem::path& path) {
@@ -386,10 +402,98 @@ TEST_CASE("mock api writes the served report and its expected values to the dump
 
 TEST_CASE("mock api needs a token and a known zone", "[mock_api]") {
     auto options = api_options();
-    SECTION("no token") {
+    SECTION("no token or sign-in flow") {
         options.api_token.clear();
         options.bearer_token.clear();
+        options.auth.client_id = "test-client-id";
+        options.auth.jwt = "test-jwt";
     }
     SECTION("unknown zone") { options.timezone = "Nowhere/Special"; }
     CHECK_THROWS_AS(MockApi(options), std::invalid_argument);
+}
+
+TEST_CASE("mock api serves the report to a current engage access token", "[mock_api]") {
+    auto clock = clock_at_one_pm();
+    MockApi api(sign_in_options(), clock);
+    auto token = signed_in_access_token(api);
+
+    CHECK(api.handle(report_with_bearer(token)).status == 200);
+    clock->now_ += std::chrono::minutes(5) - std::chrono::seconds(1);
+    auto response = api.handle(report_with_bearer(token));
+    CHECK(response.status == 200);
+    CHECK(response.body == api.handle(report_request()).body);
+}
+
+TEST_CASE("mock api answers an expired engage access token with a plain-text Jwt is expired",
+          "[mock_api]") {
+    auto clock = clock_at_one_pm();
+    MockApi api(sign_in_options(), clock);
+    auto token = signed_in_access_token(api);
+
+    clock->now_ += std::chrono::minutes(5);
+    auto response = api.handle(report_with_bearer(token));
+    CHECK(response.status == 401);
+    CHECK(response.content_type.rfind("text/plain", 0) == 0);
+    CHECK(response.body == "Jwt is expired");
+
+    auto stats = api.stats();
+    CHECK(stats.report_requests == 1);
+    CHECK(stats.report_unauthorized == 1);
+    CHECK(stats.expired_token_rejections == 1);
+}
+
+TEST_CASE("mock api refuses an engage access token that is forged or in the wrong header",
+          "[mock_api]") {
+    MockApi api(sign_in_options(), clock_at_one_pm());
+    auto token = signed_in_access_token(api);
+    auto request = report_request();
+
+    SECTION("as X-Auth-Token") { request.headers[1] = {"X-Auth-Token", token}; }
+    SECTION("signature changed") {
+        auto forged = token;
+        forged.back() = forged.back() == 'A' ? 'B' : 'A';
+        request = report_with_bearer(forged);
+    }
+    SECTION("payload changed") {
+        auto dot = token.find('.');
+        auto payload =
+            engagevoice::base64url_encode(R"({"exp":4102444800,"iat":1795370400,"jti":"1"})");
+        request = report_with_bearer(token.substr(0, dot + 1) + payload +
+                                     token.substr(token.find('.', dot + 1)));
+    }
+    auto response = api.handle(request);
+    CHECK(response.status == 401);
+    CHECK(response.body == "Invalid token");
+    CHECK(api.stats().expired_token_rejections == 0);
+    CHECK(api.stats().report_unauthorized == 1);
+}
+
+TEST_CASE("mock api serves its counters without a token", "[mock_api]") {
+    auto clock = clock_at_one_pm();
+    MockApi api(sign_in_options(), clock);
+    auto token = signed_in_access_token(api);
+    CHECK(api.handle(report_with_bearer(token)).status == 200);
+    auto refused = report_request();
+    refused.headers.pop_back();
+    CHECK(api.handle(refused).status == 401);
+
+    ServerRequest request;
+    request.method = "GET";
+    request.target = "/mock/stats";
+    auto response = api.handle(request);
+    REQUIRE(response.status == 200);
+    CHECK(response.content_type.rfind("application/json", 0) == 0);
+    auto stats = json::parse(response.body);
+    CHECK(stats["admin_logins"] == 1);
+    CHECK(stats["access_tokens_issued"] == 1);
+    CHECK(stats["report_requests"] == 2);
+    CHECK(stats["report_unauthorized"] == 1);
+    for (const char* zero :
+         {"ringcentral_token_grants", "exchanges", "refreshes", "refresh_token_reuses",
+          "refresh_tokens_expired", "sign_ins_rate_limited", "expired_token_rejections",
+          "sign_in_failures"}) {
+        CAPTURE(zero);
+        CHECK(stats[zero] == 0);
+    }
+    CHECK(stats.size() == 12);
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include <CLI/CLI.hpp>
 
@@ -27,10 +28,13 @@ struct Flags {
     std::string tls_key_file;
     std::string day_start = "00:00";
     std::string address_file;
+    std::string token_lifetime = "5m";
+    std::string refresh_token_lifetime = "10h";
+    std::string ringcentral_token_lifetime = "1h";
     MockApiOptions api;
 };
 
-void add_flags(CLI::App& app, Flags& flags) {
+void add_server_flags(CLI::App& app, Flags& flags) {
     app.add_option("--listen-address", flags.listen_address,
                    "host:port to serve on; port 0 picks one")
         ->capture_default_str();
@@ -38,6 +42,13 @@ void add_flags(CLI::App& app, Flags& flags) {
                    "PEM certificate chain; HTTPS with --tls-key-file");
     app.add_option("--tls-key-file", flags.tls_key_file,
                    "PEM private key; HTTPS with --tls-cert-file");
+    app.add_option("--dump-dir", flags.api.dump_dir,
+                   "write each served report, its expected values and the issued tokens here");
+    app.add_option("--address-file", flags.address_file,
+                   "write the bound host:port here once listening");
+}
+
+void add_centre_flags(CLI::App& app, Flags& flags) {
     app.add_option("--account-id", flags.api.account_id, "the one account served")
         ->capture_default_str();
     app.add_option("--timezone", flags.api.timezone, "the account's IANA time zone")
@@ -47,16 +58,40 @@ void add_flags(CLI::App& app, Flags& flags) {
     app.add_option("--agents", flags.api.agents, "number of simulated agents")
         ->capture_default_str();
     app.add_option("--seed", flags.api.seed, "seed of the simulation")->capture_default_str();
+    app.add_flag("--csv-bom", flags.api.utf8_bom, "start reports with a UTF-8 byte order mark");
+}
+
+void add_token_flags(CLI::App& app, Flags& flags) {
     app.add_option("--api-token", flags.api.api_token, "token accepted as X-Auth-Token")
         ->envname("ENGAGE_VOICE_MOCK_API_TOKEN");
     app.add_option("--bearer-token", flags.api.bearer_token,
                    "token accepted as Authorization: Bearer")
         ->envname("ENGAGE_VOICE_MOCK_BEARER_TOKEN");
-    app.add_option("--dump-dir", flags.api.dump_dir,
-                   "write each served report and its expected values here");
-    app.add_flag("--csv-bom", flags.api.utf8_bom, "start reports with a UTF-8 byte order mark");
-    app.add_option("--address-file", flags.address_file,
-                   "write the bound host:port here once listening");
+    auto& auth = flags.api.auth;
+    app.add_option("--client-id", auth.client_id, "RingCentral client id of the JWT flow");
+    app.add_option("--client-secret", auth.client_secret, "RingCentral client secret")
+        ->envname("ENGAGE_VOICE_MOCK_CLIENT_SECRET");
+    app.add_option("--jwt", auth.jwt, "RingCentral JWT assertion accepted")
+        ->envname("ENGAGE_VOICE_MOCK_JWT");
+    app.add_option("--username", auth.username, "username of the engage login");
+    app.add_option("--password", auth.password, "password of the engage login")
+        ->envname("ENGAGE_VOICE_MOCK_PASSWORD");
+    app.add_option("--platform-id", auth.platform_id, "platform id of the engage login");
+}
+
+void add_lifetime_flags(CLI::App& app, Flags& flags) {
+    app.add_option("--token-lifetime", flags.token_lifetime,
+                   "lifetime of engage access tokens: 90, 90s, 5m, 1h, 1d")
+        ->capture_default_str();
+    app.add_option("--refresh-token-lifetime", flags.refresh_token_lifetime,
+                   "lifetime of engage refresh tokens")
+        ->capture_default_str();
+    app.add_option("--ringcentral-token-lifetime", flags.ringcentral_token_lifetime,
+                   "lifetime of RingCentral access tokens")
+        ->capture_default_str();
+    app.add_option("--exchange-limit", flags.api.auth.exchange_limit,
+                   "exchanges and engage logins allowed per sliding minute")
+        ->capture_default_str();
 }
 
 // "HH:MM" to minutes after midnight; nullopt for anything else.
@@ -122,6 +157,18 @@ engagevoice::RequestHandler logged(const MockApi& api) {
     };
 }
 
+// The sign-in flows whose credentials are all set, for the start line: names, never values.
+std::string sign_in_flows(const engagevoice::MockAuthOptions& auth) {
+    std::string flows;
+    if (!auth.client_id.empty() && !auth.client_secret.empty() && !auth.jwt.empty()) {
+        flows = "ringcentral_jwt";
+    }
+    if (!auth.username.empty() && !auth.password.empty() && !auth.platform_id.empty()) {
+        flows += flows.empty() ? "engage_login" : ",engage_login";
+    }
+    return flows;
+}
+
 // Blocks the stop signals in this thread before any other starts, so that the server's threads
 // inherit the mask and sigwait below is the one place that receives them.
 sigset_t block_stop_signals() {
@@ -146,7 +193,8 @@ int serve(const Flags& flags, const MockApi& api) {
                   " tls=" + (flags.tls_cert_file.empty() ? "false" : "true") +
                   " account_id=" + logfmt_quoted(api.options().account_id) +
                   " timezone=" + logfmt_quoted(api.options().timezone) +
-                  " agents=" + std::to_string(api.options().agents) + "\n");
+                  " agents=" + std::to_string(api.options().agents) +
+                  " sign_in=" + logfmt_quoted(sign_in_flows(api.options().auth)) + "\n");
 
     int received = 0;
     sigwait(&signals, &received);
@@ -156,13 +204,38 @@ int serve(const Flags& flags, const MockApi& api) {
     return 0;
 }
 
-int run(Flags flags) {
+// Reads the flags that are text into their values; false after logging the first bad one.
+bool read_text_flags(Flags& flags) {
     auto day_start = parse_day_start(flags.day_start);
     if (!day_start) {
         log_error("invalid flag", "--day-start must be HH:MM");
-        return 1;
+        return false;
     }
     flags.api.day_start = *day_start;
+
+    auto& auth = flags.api.auth;
+    for (auto [name, text, lifetime] : {
+             std::tuple{"--token-lifetime", &flags.token_lifetime, &auth.access_token_lifetime},
+             std::tuple{"--refresh-token-lifetime", &flags.refresh_token_lifetime,
+                        &auth.refresh_token_lifetime},
+             std::tuple{"--ringcentral-token-lifetime", &flags.ringcentral_token_lifetime,
+                        &auth.ringcentral_token_lifetime},
+         }) {
+        auto parsed = engagevoice::parse_mock_duration(*text);
+        if (!parsed) {
+            log_error("invalid flag",
+                      std::string(name) + " must be a duration such as 90s, 5m or 1h");
+            return false;
+        }
+        *lifetime = *parsed;
+    }
+    return true;
+}
+
+int run(Flags flags) {
+    if (!read_text_flags(flags)) {
+        return 1;
+    }
 
     try {
         MockApi api(flags.api);
@@ -178,7 +251,10 @@ int run(Flags flags) {
 int main(int argc, char** argv) {
     CLI::App app{"engage_voice_mock: a simulated Engage Voice API for demos and tests"};
     Flags flags;
-    add_flags(app, flags);
+    add_server_flags(app, flags);
+    add_centre_flags(app, flags);
+    add_token_flags(app, flags);
+    add_lifetime_flags(app, flags);
     CLI11_PARSE(app, argc, argv);
     return run(flags);
 }

@@ -13,6 +13,8 @@
 #include <date/tz.h>
 #include <nlohmann/json.hpp>
 
+#include "mock_http.hpp"
+
 namespace engagevoice {
 
 namespace {
@@ -59,62 +61,8 @@ bool match_path(const std::vector<std::string>& pattern, const std::vector<std::
     return true;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-// Compares in time independent of where the first difference is, so that a wrong token does not
-// reveal how much of it was right.
-bool same_token(std::string_view given, std::string_view expected) {
-    if (expected.empty() || given.size() != expected.size()) {
-        return false;
-    }
-    unsigned char difference = 0;
-    for (std::size_t i = 0; i < given.size(); ++i) {
-        difference |= static_cast<unsigned char>(given[i] ^ expected[i]);
-    }
-    return difference == 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Responses. Errors other than 401 carry the JSON shape of the real API's errors:
-// {"errors":[{"errorCode":..., "generalMessage":..., "developerMessage":...}]}.
-
-ServerResponse error_response(int status, std::string_view code, std::string_view general,
-                              std::string_view developer) {
-    json error = {
-        {"errorCode", code}, {"generalMessage", general}, {"developerMessage", developer}};
-    ServerResponse response;
-    response.status = status;
-    response.content_type = "application/json;charset=UTF-8";
-    response.body = json{{"errors", json::array({error})}}.dump();
-    return response;
-}
-
 ServerResponse bad_request(std::string_view developer) {
-    return error_response(400, "INVALID_REQUEST", "Invalid report request", developer);
-}
-
-// The real API answers a bad or expired token with plain text, not JSON.
-ServerResponse unauthorized() {
-    ServerResponse response;
-    response.status = 401;
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    response.body = "Invalid token";
-    return response;
+    return engage_error(400, "INVALID_REQUEST", "Invalid report request", developer);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,16 +223,6 @@ std::string read_query(const json& body, const ContactCentre& centre, sys_second
     return check_window(query, centre, now);
 }
 
-bool is_json_content(std::string_view content_type) {
-    constexpr std::string_view kJson = "application/json";
-    if (content_type.size() < kJson.size() ||
-        !iequals(content_type.substr(0, kJson.size()), kJson)) {
-        return false;
-    }
-    auto rest = trim(content_type.substr(kJson.size()));
-    return rest.empty() || rest.front() == ';';
-}
-
 ContactCentreOptions centre_options(const MockApiOptions& options) {
     ContactCentreOptions centre;
     centre.seed = options.seed;
@@ -316,24 +254,45 @@ bool write_atomically(const std::filesystem::path& path, const std::string& cont
 MockApi::MockApi(MockApiOptions options, std::shared_ptr<const Clock> clock)
     : options_(std::move(options)),
       clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
-      centre_(centre_options(options_)) {
-    if (options_.api_token.empty() && options_.bearer_token.empty()) {
-        throw std::invalid_argument("an API token or a bearer token is required");
+      centre_(centre_options(options_)),
+      auth_(options_.auth, options_.account_id, options_.dump_dir, clock_) {
+    if (options_.api_token.empty() && options_.bearer_token.empty() && !auth_.can_sign_in()) {
+        throw std::invalid_argument(
+            "an API token, a bearer token or the credentials of a sign-in flow are required");
     }
+    add_routes();
+}
+
+void MockApi::add_routes() {
     for (const char* prefix : {"/voice/api/v1", "/api/v1"}) {
         auto path = std::string(prefix) + "/admin/accounts/{account_id}/reportsStreaming";
         routes_.push_back({"POST", split_path(path), true, &MockApi::report});
     }
+    routes_.push_back(
+        {"POST", split_path("/restapi/oauth/token"), false, &MockApi::ringcentral_token});
+    routes_.push_back(
+        {"POST", split_path("/api/auth/login/rc/accesstoken"), false, &MockApi::exchange});
+    routes_.push_back({"POST", split_path("/api/auth/login/admin"), false, &MockApi::admin_login});
+    routes_.push_back({"POST", split_path("/api/auth/token/refresh"), false, &MockApi::refresh});
+    routes_.push_back({"GET", split_path("/mock/stats"), false, &MockApi::stats_page});
 }
 
 ServerResponse MockApi::handle(const ServerRequest& request) const {
     try {
         return route(request);
     } catch (const std::exception& error) {
-        return error_response(500, "INTERNAL_ERROR", "Internal error", error.what());
+        return engage_error(500, "INTERNAL_ERROR", "Internal error", error.what());
     } catch (...) {
-        return error_response(500, "INTERNAL_ERROR", "Internal error", "unexpected failure");
+        return engage_error(500, "INTERNAL_ERROR", "Internal error", "unexpected failure");
     }
+}
+
+MockStats MockApi::stats() const {
+    auto stats = auth_.stats();
+    stats.report_requests = report_requests_;
+    stats.report_unauthorized = report_unauthorized_;
+    stats.expired_token_rejections = expired_token_rejections_;
+    return stats;
 }
 
 ServerResponse MockApi::route(const ServerRequest& request) const {
@@ -348,43 +307,70 @@ ServerResponse MockApi::route(const ServerRequest& request) const {
             allowed += (allowed.empty() ? "" : ", ") + candidate.method;
             continue;
         }
-        if (candidate.needs_token && !authorized(request)) {
-            return unauthorized();
+        if (candidate.needs_token) {
+            ++report_requests_;
+            if (auto granted = access(request); granted != Access::Granted) {
+                return refuse(granted);
+            }
         }
         return (this->*candidate.handler)(request, params);
     }
 
     if (allowed.empty()) {
-        return error_response(404, "NOT_FOUND", "Not found", "no such endpoint");
+        return engage_error(404, "NOT_FOUND", "Not found", "no such endpoint");
     }
-    auto response = error_response(405, "METHOD_NOT_ALLOWED", "Method not allowed",
-                                   "this endpoint accepts " + allowed);
+    auto response = engage_error(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+                                 "this endpoint accepts " + allowed);
     response.headers.emplace_back("Allow", allowed);
     return response;
 }
 
-bool MockApi::authorized(const ServerRequest& request) const {
-    auto api_token = request.header("X-Auth-Token");
-    if (same_token(trim(api_token), options_.api_token)) {
-        return true;
+// Each header is compared with its own kind of token only, which catches a client that sends
+// the wrong header for its mode: legacy hosts know no access tokens.
+MockApi::Access MockApi::access(const ServerRequest& request) const {
+    if (same_token(trim_blanks(request.header("X-Auth-Token")), options_.api_token)) {
+        return Access::Granted;
     }
     // "Bearer" in any case: older clients send "bearer".
     auto header = request.header("Authorization");
-    auto authorization = trim(header);
+    auto authorization = trim_blanks(header);
     constexpr std::string_view kScheme = "bearer ";
-    return authorization.size() > kScheme.size() &&
-           iequals(authorization.substr(0, kScheme.size()), kScheme) &&
-           same_token(trim(authorization.substr(kScheme.size())), options_.bearer_token);
+    if (authorization.size() <= kScheme.size() ||
+        !iequals(authorization.substr(0, kScheme.size()), kScheme)) {
+        return Access::Refused;
+    }
+    auto token = trim_blanks(authorization.substr(kScheme.size()));
+    if (same_token(token, options_.bearer_token)) {
+        return Access::Granted;
+    }
+    switch (auth_.access_token_state(token)) {
+        case MockAuth::TokenState::Current:
+            return Access::Granted;
+        case MockAuth::TokenState::Expired:
+            return Access::Expired;
+        default:
+            return Access::Refused;
+    }
+}
+
+// The real API answers a bad or expired token with plain text, not JSON.
+ServerResponse MockApi::refuse(Access access) const {
+    ++report_unauthorized_;
+    if (access == Access::Expired) {
+        ++expired_token_rejections_;
+        return plain_unauthorized("Jwt is expired");
+    }
+    return plain_unauthorized("Invalid token");
 }
 
 ServerResponse MockApi::report(const ServerRequest& request, const PathParams& params) const {
     if (params.at("account_id") != options_.account_id) {
-        return error_response(404, "ACCOUNT_NOT_FOUND", "Account not found",
-                              "no account with this id");
+        return engage_error(404, "ACCOUNT_NOT_FOUND", "Account not found",
+                            "no account with this id");
     }
-    if (!is_json_content(request.header("Content-Type"))) {
-        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
-                              "the request body must be application/json");
+    if (!has_media_type(request.header("Content-Type"), "application/json")) {
+        return engage_error(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type",
+                            "the request body must be application/json");
     }
     auto body = json::parse(request.body, nullptr, false);
     if (body.is_discarded()) {
@@ -404,6 +390,29 @@ ServerResponse MockApi::report(const ServerRequest& request, const PathParams& p
     if (!options_.dump_dir.empty()) {
         dump_report(response.body, centre_.expected_json(sessions, options_.account_id));
     }
+    return response;
+}
+
+ServerResponse MockApi::ringcentral_token(const ServerRequest& request, const PathParams&) const {
+    return auth_.ringcentral_token(request);
+}
+
+ServerResponse MockApi::exchange(const ServerRequest& request, const PathParams&) const {
+    return auth_.exchange(request);
+}
+
+ServerResponse MockApi::admin_login(const ServerRequest& request, const PathParams&) const {
+    return auth_.admin_login(request);
+}
+
+ServerResponse MockApi::refresh(const ServerRequest& request, const PathParams&) const {
+    return auth_.refresh(request);
+}
+
+ServerResponse MockApi::stats_page(const ServerRequest&, const PathParams&) const {
+    ServerResponse response;
+    response.content_type = "application/json";
+    response.body = stats_json(stats());
     return response;
 }
 
