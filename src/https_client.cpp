@@ -33,6 +33,8 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using Endpoints = std::vector<tcp::endpoint>;
 
 constexpr std::uint32_t kMaxResponseHeaderBytes = 64 * 1024;
+// A proxy's answer to CONNECT is a status line and a few headers.
+constexpr std::uint32_t kMaxProxyHeaderBytes = 16 * 1024;
 
 bool has_line_break(std::string_view text) {
     return text.find_first_of("\r\n") != std::string_view::npos;
@@ -56,6 +58,20 @@ std::string host_header(const Url& url) {
     return default_port ? host : host + ":" + std::to_string(url.port);
 }
 
+// What a connection is opened to: the target itself, or the proxy that tunnels to it.
+struct Peer {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string label;  // "host:port" or "proxy host:port", for messages
+};
+
+Peer peer_of(const Url& url, const std::optional<ProxyUrl>& proxy) {
+    if (proxy) {
+        return Peer{proxy->host, proxy->port, proxy->name()};
+    }
+    return Peer{url.host, url.port, host_port(url)};
+}
+
 struct Resolved {
     error_code ec;
     Endpoints endpoints;
@@ -73,10 +89,10 @@ Resolved resolve_now(const std::string& host, const std::string& port) {
 
 // Looks the host up on a thread of its own: getaddrinfo cannot be cancelled, and a stuck DNS
 // server must not hold the caller past its deadline. The thread finishes on its own later.
-Result<Endpoints> resolve(const Url& url, Clock::time_point deadline) {
+Result<Endpoints> resolve(const Peer& peer, Clock::time_point deadline) {
     auto promise = std::make_shared<std::promise<Resolved>>();
     auto future = promise->get_future();
-    std::thread([promise, host = url.host, port = std::to_string(url.port)] {
+    std::thread([promise, host = peer.host, port = std::to_string(peer.port)] {
         try {
             promise->set_value(resolve_now(host, port));
         } catch (...) {
@@ -85,19 +101,31 @@ Result<Endpoints> resolve(const Url& url, Clock::time_point deadline) {
     }).detach();
 
     if (future.wait_until(deadline) != std::future_status::ready) {
-        return make_error(Kind::Timeout, "timed out resolving " + host_port(url));
+        return make_error(Kind::Timeout, "timed out resolving " + peer.label);
     }
     auto resolved = future.get();
     if (resolved.ec) {
         return make_error(Kind::Network,
-                          "cannot resolve " + host_port(url) + ": " + resolved.ec.message());
+                          "cannot resolve " + peer.label + ": " + resolved.ec.message());
     }
     return resolved.endpoints;
 }
 
-// Endpoints for an IP literal, without a thread or a lookup.
-Endpoints literal_endpoints(const Url& url) {
-    return {tcp::endpoint(asio::ip::make_address(url.host), url.port)};
+// An IP literal needs neither a thread nor a lookup.
+Result<Endpoints> endpoints_of(const Peer& peer, Clock::time_point deadline) {
+    if (is_ip_literal(peer.host)) {
+        return Endpoints{tcp::endpoint(asio::ip::make_address(peer.host), peer.port)};
+    }
+    return resolve(peer, deadline);
+}
+
+// The account's proxy secret is read at every connection, so that a rotated file applies.
+Result<std::optional<ProxyUrl>> proxy_for(const HttpsClientOptions& options, const Url& target) {
+    auto account_proxy = resolve_account_proxy(options.proxy_url);
+    if (!account_proxy) {
+        return account_proxy.error();
+    }
+    return choose_proxy(*account_proxy, options.proxy_environment, target);
 }
 
 std::optional<PollError> check_request(const HttpRequest& request, bool allow_plain_http) {
@@ -141,6 +169,32 @@ http::request<http::string_body> to_beast_request(const HttpRequest& request,
     return out;
 }
 
+// "CONNECT host:port HTTP/1.1" with the same authority in Host, as RFC 9110 asks.
+http::request<http::empty_body> tunnel_request(const Url& target, const ProxyUrl& proxy,
+                                               const std::string& user_agent) {
+    http::request<http::empty_body> out{http::verb::connect, host_port(target), 11};
+    out.set(http::field::host, host_port(target));
+    out.set(http::field::user_agent, user_agent);
+    if (proxy.has_credentials()) {
+        out.set(http::field::proxy_authorization, proxy.authorization());
+    }
+    return out;
+}
+
+// "407 Proxy Authentication Required": the standard phrase, not the proxy's own text.
+std::string status_text(unsigned status) {
+    auto known = http::int_to_status(status);
+    if (known == http::status::unknown) {
+        return std::to_string(status);
+    }
+    return std::to_string(status) + " " + std::string(http::obsolete_reason(known));
+}
+
+bool is_parse_error(error_code ec) {
+    return ec.category() == http::make_error_code(http::error::bad_line_ending).category() &&
+           ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
 HttpResponse to_response(http::response<http::string_body>&& in) {
     HttpResponse out;
     out.status = static_cast<int>(in.result_int());
@@ -157,13 +211,13 @@ HttpResponse to_response(http::response<http::string_body>&& in) {
 class Exchange {
 public:
     Exchange(ssl::context& tls, const HttpsClientOptions& options, const HttpRequest& request,
-             Clock::time_point deadline)
-        : tls_(tls), options_(options), request_(request), deadline_(deadline) {}
+             const std::optional<ProxyUrl>& proxy, Clock::time_point deadline)
+        : tls_(tls), options_(options), request_(request), proxy_(proxy), deadline_(deadline) {}
 
     Result<HttpResponse> run(const Endpoints& endpoints) {
         if (request_.url.scheme == "http") {
             PlainStream stream(ioc_);
-            if (auto error = connect(stream, endpoints)) {
+            if (auto error = open(stream, endpoints)) {
                 return *error;
             }
             return talk(stream);
@@ -173,7 +227,7 @@ public:
         if (auto error = prepare_tls(stream)) {
             return *error;
         }
-        if (auto error = connect(beast::get_lowest_layer(stream), endpoints)) {
+        if (auto error = open(beast::get_lowest_layer(stream), endpoints)) {
             return *error;
         }
         if (auto error = handshake(stream)) {
@@ -203,15 +257,66 @@ private:
         return make_error(Kind::Network, step + " failed: " + ec.message());
     }
 
-    std::string where() const { return host_port(request_.url); }
+    // The target, and the proxy when there is one: "host:port via proxy host:port".
+    std::string where() const {
+        return host_port(request_.url) + (proxy_ ? " via " + proxy_->name() : "");
+    }
 
-    std::optional<PollError> connect(PlainStream& stream, const Endpoints& endpoints) {
+    // A TCP connection to the target, or to the proxy and through its tunnel to the target.
+    // The expiry set here covers every later step on the stream, TLS and HTTP included.
+    std::optional<PollError> open(PlainStream& stream, const Endpoints& endpoints) {
         stream.expires_at(deadline_);
         auto ec = run_step([&](auto done) { stream.async_connect(endpoints, done); });
         if (ec) {
-            return step_error("connecting to " + where(), ec);
+            return step_error("connecting to " + peer_of(request_.url, proxy_).label, ec);
+        }
+        return proxy_ ? open_tunnel(stream) : std::nullopt;
+    }
+
+    // The proxy's answer gets a buffer of its own: nothing may follow it, since the target
+    // only speaks after the client, and a byte left behind would be lost to the TLS layer.
+    std::optional<PollError> open_tunnel(PlainStream& stream) {
+        auto ask = tunnel_request(request_.url, *proxy_, options_.user_agent);
+        auto ec = run_step([&](auto done) { http::async_write(stream, ask, done); });
+        if (ec) {
+            return step_error("asking " + proxy_->name() + " for a tunnel", ec);
+        }
+
+        beast::flat_buffer buffer;
+        http::response_parser<http::empty_body> parser;
+        parser.header_limit(kMaxProxyHeaderBytes);
+        // A 2xx answer to CONNECT has no body, whatever its headers say.
+        parser.skip(true);
+        ec = run_step([&](auto done) { http::async_read_header(stream, buffer, parser, done); });
+        if (ec) {
+            return tunnel_read_error(ec);
+        }
+        return check_tunnel(parser.get().result_int(), buffer.size());
+    }
+
+    std::optional<PollError> check_tunnel(unsigned status, std::size_t extra_bytes) {
+        const std::string tunnel = " the tunnel to " + host_port(request_.url);
+        if (status < 200 || status > 299) {
+            return make_error(Kind::Network,
+                              proxy_->name() + " refused" + tunnel + ": " + status_text(status));
+        }
+        if (extra_bytes != 0) {
+            return make_error(Kind::Network,
+                              proxy_->name() + " sent data before" + tunnel + " was used");
         }
         return std::nullopt;
+    }
+
+    PollError tunnel_read_error(error_code ec) {
+        if (ec == http::error::header_limit) {
+            return make_error(Kind::Network, proxy_->name() + " answered with headers over " +
+                                                 std::to_string(kMaxProxyHeaderBytes) + " bytes");
+        }
+        if (is_parse_error(ec)) {
+            return make_error(Kind::Network,
+                              "malformed answer from " + proxy_->name() + ": " + ec.message());
+        }
+        return step_error("reading the answer of " + proxy_->name(), ec);
     }
 
     // Sends the host name (SNI) unless it is an IP address, and has OpenSSL check the
@@ -281,10 +386,7 @@ private:
             return make_error(Kind::Http, "response headers exceed " +
                                               std::to_string(kMaxResponseHeaderBytes) + " bytes");
         }
-        bool parse_error =
-            ec.category() == http::make_error_code(http::error::bad_line_ending).category() &&
-            ec != http::error::end_of_stream && ec != http::error::partial_message;
-        if (parse_error) {
+        if (is_parse_error(ec)) {
             return make_error(Kind::Http, "malformed response from " + host_port(request_.url) +
                                               ": " + ec.message());
         }
@@ -296,6 +398,7 @@ private:
     ssl::context& tls_;
     const HttpsClientOptions& options_;
     const HttpRequest& request_;
+    const std::optional<ProxyUrl>& proxy_;
     Clock::time_point deadline_;
 };
 
@@ -342,13 +445,16 @@ Result<HttpResponse> HttpsClient::send(const HttpRequest& request, Clock::time_p
         if (auto error = check_request(request, impl_->options.allow_plain_http)) {
             return *error;
         }
-        auto endpoints = is_ip_literal(request.url.host)
-                             ? Result<Endpoints>(literal_endpoints(request.url))
-                             : resolve(request.url, deadline);
+        auto proxy = proxy_for(impl_->options, request.url);
+        if (!proxy) {
+            return proxy.error();
+        }
+        // Through a tunnel only the proxy's name is looked up; the proxy resolves the target's.
+        auto endpoints = endpoints_of(peer_of(request.url, *proxy), deadline);
         if (!endpoints) {
             return endpoints.error();
         }
-        return Exchange(*impl_->tls, impl_->options, request, deadline).run(*endpoints);
+        return Exchange(*impl_->tls, impl_->options, request, *proxy, deadline).run(*endpoints);
     } catch (...) {
         // Not e.what(): nothing here may echo a header value or a query into a log.
         return make_error(Kind::Network,

@@ -2,8 +2,10 @@
 //
 // Each request opens a connection, verifies the server's certificate (system CAs or a given CA
 // file) and host name with SNI, and runs every step (resolve, connect, handshake, write, read)
-// against one deadline. Plain http is allowed only for tests against a local mock. A client is
-// not thread-safe; a poller owns one.
+// against one deadline. Plain http is allowed only for tests against a local mock. With a
+// forward proxy, the client connects to the proxy, asks it for a tunnel with CONNECT and speaks
+// TLS (or plain http) to the target through it, still checking the target's certificate and
+// name. A client is not thread-safe; a poller owns one.
 #pragma once
 
 #include <chrono>
@@ -15,7 +17,9 @@
 #include <vector>
 
 #include "engagevoice/http_headers.hpp"
+#include "engagevoice/proxy.hpp"
 #include "engagevoice/result.hpp"
+#include "engagevoice/secret.hpp"
 #include "engagevoice/url.hpp"
 
 namespace engagevoice {
@@ -48,6 +52,13 @@ struct HttpsClientOptions {
     // Allow http:// URLs (for tests against a local mock); otherwise they fail with
     // Kind::Network.
     bool allow_plain_http = false;
+    // The account's forward proxy (accounts[].proxy_url): when set, every request goes through
+    // it, whatever the environment says. Read again at each connection, so a rotated file
+    // applies. Empty: the environment decides.
+    Secret proxy_url;
+    // HTTPS_PROXY, HTTP_PROXY and NO_PROXY as read at start (proxy_environment_from). The
+    // default uses no proxy.
+    ProxyEnvironment proxy_environment;
 };
 
 class HttpsClient {
@@ -63,7 +74,12 @@ public:
     // decoded; no compression is asked for. Fails with Kind::Timeout when the deadline passes,
     // Kind::Network for resolve, connect, TLS and reset errors (the message names the step and
     // host:port, never a header value or the path), Kind::Http for a malformed or oversized
-    // response ("response body exceeds N bytes"). Never throws.
+    // response ("response body exceeds N bytes"). Through a proxy, the proxy is resolved and
+    // connected to instead of the target; a proxy that cannot be reached, refuses the tunnel
+    // ("proxy host:port refused the tunnel to host:port: 407 Proxy Authentication Required")
+    // or answers garbage, and a proxy URL that cannot be read or parsed, fail with
+    // Kind::Network; messages name a proxy as "proxy host:port", never with its credentials.
+    // Never throws.
     Result<HttpResponse> send(const HttpRequest& request,
                               std::chrono::steady_clock::time_point deadline);
 
