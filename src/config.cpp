@@ -19,6 +19,7 @@
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engagevoice/proxy.hpp"
 #include "engagevoice/url.hpp"
 
 namespace engagevoice {
@@ -453,8 +454,8 @@ constexpr std::string_view kTopKeys[] = {"poll", "metrics", "accounts"};
 constexpr std::string_view kPollKeys[] = {"interval", "timeout", "max_staleness"};
 constexpr std::string_view kMetricsKeys[] = {"agent_info"};
 constexpr std::string_view kAccountKeys[] = {
-    "account_id",      "api_url",     "timezone", "day_start",
-    "agent_group_ids", "agent_teams", "ca_file",  "auth"};
+    "account_id",  "api_url", "timezone",  "day_start",      "agent_group_ids",
+    "agent_teams", "ca_file", "proxy_url", "proxy_url_file", "auth"};
 constexpr std::string_view kAuthKeys[] = {
     "mode",          "ringcentral_url",    "auth_url",      "client_id",   "client_id_file",
     "client_secret", "client_secret_file", "jwt",           "jwt_file",    "username",
@@ -540,23 +541,47 @@ Secret secret_from_value(const Section& auth, std::string_view name, const std::
     return Secret::from_env(variable);
 }
 
-Secret read_secret(const Section& auth, std::string_view name, AuthConfig::Mode mode) {
+// The secret under `name` or `<name>_file`, at least one of which the section holds. It is
+// read now, so that a missing file or variable fails at start.
+Secret read_given_secret(const Section& section, std::string_view name) {
     std::string inline_key(name);
     std::string file_key = inline_key + "_file";
-    if (auth.has(inline_key) && auth.has(file_key)) {
-        auth.fail(name, "give either " + inline_key + " or " + file_key + ", not both");
-    }
-    if (!auth.has(inline_key) && !auth.has(file_key)) {
-        auth.fail(name, "is required for mode " + auth_mode_name(mode) + " (or " + file_key + ")");
+    if (section.has(inline_key) && section.has(file_key)) {
+        section.fail(name, "give either " + inline_key + " or " + file_key + ", not both");
     }
 
-    bool from_file = auth.has(file_key);
+    bool from_file = section.has(file_key);
     Secret secret =
-        from_file ? Secret::from_file(resolve_path(auth.context(), auth.required_text(file_key)))
-                  : secret_from_value(auth, name, auth.required_text(inline_key));
+        from_file
+            ? Secret::from_file(resolve_path(section.context(), section.required_text(file_key)))
+            : secret_from_value(section, name, section.required_text(inline_key));
     std::string error;
     if (!secret.resolve(&error)) {
-        auth.fail(from_file ? file_key : inline_key, error);
+        section.fail(from_file ? file_key : inline_key, error);
+    }
+    return secret;
+}
+
+Secret read_secret(const Section& auth, std::string_view name, AuthConfig::Mode mode) {
+    std::string file_key = std::string(name) + "_file";
+    if (!auth.has(name) && !auth.has(file_key)) {
+        auth.fail(name, "is required for mode " + auth_mode_name(mode) + " (or " + file_key + ")");
+    }
+    return read_given_secret(auth, name);
+}
+
+// Optional. `proxy_url: ""` is how a template says "none", as with ca_file. The value is parsed
+// now so that a typo fails at start rather than at every poll.
+Secret read_proxy_url(const Section& account) {
+    bool from_file = account.has("proxy_url_file");
+    if (!from_file && (!account.has("proxy_url") || account.text("proxy_url")->empty())) {
+        return Secret();
+    }
+    Secret secret = read_given_secret(account, "proxy_url");
+    std::string error;
+    if (!parse_proxy_url(secret.resolve().value_or(""), &error)) {
+        account.fail(from_file ? "proxy_url_file" : "proxy_url",
+                     "is not a valid proxy URL: " + error);
     }
     return secret;
 }
@@ -626,6 +651,7 @@ AccountConfig parse_account(const Section& section) {
     account.agent_group_ids = section.string_list("agent_group_ids");
     account.agent_teams = section.string_list("agent_teams");
     account.ca_file = read_ca_file(section);
+    account.proxy_url = read_proxy_url(section);
     account.auth = parse_auth(section);
     return account;
 }

@@ -71,6 +71,11 @@ struct AccountConfig {
     // PEM file of CAs to trust for api_url and the auth URLs instead of the system's; empty
     // for the system's. Checked to be readable at load.
     std::string ca_file;
+    // The forward proxy for every request of this account (accounts[].proxy_url), as
+    // "http://[user:pass@]host[:port]"; it wins over HTTPS_PROXY, HTTP_PROXY and NO_PROXY. A
+    // secret, since it may hold the proxy's password; checked to parse at load and read again
+    // at each connection. Empty when the account has none.
+    Secret proxy_url;
     AuthConfig auth;
 };
 
@@ -84,10 +89,10 @@ struct Config {
 // Reads and validates `path`. Throws ConfigError ("<file>: <key path>: <what is wrong>") for a
 // missing or unreadable file, YAML syntax errors (with line and column), unknown or repeated
 // keys, wrong types, bad durations ("90s", "15m", "1h"), unknown time zones, duplicate account
-// ids, missing keys of the auth mode, and secrets that cannot be resolved now (the message
-// names the key, never the value). Modes not supported yet are accepted here and refused by
-// make_token_source. Relative paths (`*_file`, ca_file) are read from the file's directory.
-// Base URLs are returned without a trailing slash.
+// ids, missing keys of the auth mode, secrets that cannot be resolved now, and a proxy_url
+// that is not an http:// proxy URL (the message names the key, never the value). Modes not
+// supported yet are accepted here and refused by make_token_source. Relative paths (`*_file`,
+// ca_file) are read from the file's directory. Base URLs are returned without a trailing slash.
 Config load_config(const std::string& path);
 
 // The same checks on YAML text; `file` names it in errors and its directory anchors relative

@@ -78,6 +78,7 @@ TEST_CASE("config fills defaults around a minimal file", "[config]") {
     CHECK(account.agent_group_ids.empty());
     CHECK(account.agent_teams.empty());
     CHECK(account.ca_file.empty());
+    CHECK(account.proxy_url.empty());
     CHECK(account.auth.mode == ev::AuthConfig::Mode::ApiToken);
     CHECK(account.auth.token.source() == ev::Secret::Source::Inline);
     CHECK(account.auth.token.resolve() == kFixtureSecret);
@@ -101,12 +102,18 @@ TEST_CASE("config reads every key of every auth mode", "[config]") {
     CHECK(bearer.agent_group_ids == std::vector<std::string>{"1001", "1002"});
     CHECK(bearer.agent_teams == std::vector<std::string>{"Sales", "Support Team"});
     CHECK(bearer.ca_file == (dir / "../ca.pem").string());
+    CHECK(bearer.proxy_url.describe() == "file " + (dir / "../secrets/proxy_url").string());
+    CHECK(bearer.proxy_url.resolve() ==
+          "http://exporter:fixture-proxy-password@proxy.example.com:3128");
     CHECK(bearer.auth.mode == ev::AuthConfig::Mode::BearerToken);
     CHECK(bearer.auth.token.describe() == "file " + (dir / "../secrets/api_token").string());
     CHECK(bearer.auth.token.resolve() == "fixture-api-token");
 
     const auto& jwt = config.accounts[1].auth;
     CHECK(config.accounts[1].day_start == 22h);
+    CHECK(config.accounts[1].proxy_url.source() == ev::Secret::Source::Inline);
+    CHECK(config.accounts[1].proxy_url.resolve() == "http://proxy.example.com:3128");
+    CHECK(config.accounts[2].proxy_url.empty());
     CHECK(jwt.mode == ev::AuthConfig::Mode::RingCentralJwt);
     CHECK(jwt.ringcentral_url == "https://platform.example.com");
     CHECK(jwt.auth_url == "https://engage.example.com/api/auth");
@@ -132,6 +139,7 @@ TEST_CASE("config takes a secret from ${ENV_VAR}", "[config]") {
     CHECK(config.accounts[0].auth.token.source() == ev::Secret::Source::Env);
     CHECK(config.accounts[0].auth.token.describe() == "env ENGAGEVOICE_TEST_TOKEN");
     CHECK(config.accounts[0].ca_file.empty());
+    CHECK(config.accounts[0].proxy_url.empty());
 }
 
 TEST_CASE("config example at the top of the repository loads", "[config]") {
@@ -304,4 +312,27 @@ TEST_CASE("config shortens a left-out timeout to a short interval", "[config]") 
     auto config = ev::parse_config(yaml, "short.yml");
 
     CHECK(config.poll.timeout == 15s);
+}
+
+TEST_CASE("config takes proxy_url from the environment and checks it at load", "[config]") {
+    const std::string yaml =
+        "accounts:\n"
+        "  - account_id: '1'\n"
+        "    timezone: UTC\n"
+        "    proxy_url: ${ENGAGEVOICE_TEST_PROXY_URL}\n"
+        "    auth: {mode: api_token, token: t}\n";
+
+    ::setenv("ENGAGEVOICE_TEST_PROXY_URL", "http://user:env-proxy-password@proxy:3128", 1);
+    auto config = ev::parse_config(yaml, "proxy.yml");
+    CHECK(config.accounts.at(0).proxy_url.describe() == "env ENGAGEVOICE_TEST_PROXY_URL");
+
+    ::setenv("ENGAGEVOICE_TEST_PROXY_URL", "socks5://user:env-proxy-password@proxy:1080", 1);
+    CHECK_THROWS_WITH(ev::parse_config(yaml, "proxy.yml"),
+                      "proxy.yml: accounts[0].proxy_url: is not a valid proxy URL: "
+                      "scheme must be http");
+
+    ::unsetenv("ENGAGEVOICE_TEST_PROXY_URL");
+    CHECK_THROWS_WITH(ev::parse_config(yaml, "proxy.yml"),
+                      "proxy.yml: accounts[0].proxy_url: environment variable "
+                      "ENGAGEVOICE_TEST_PROXY_URL is not set");
 }
