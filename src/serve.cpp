@@ -50,6 +50,9 @@ HttpsClientOptions client_options(const AccountConfig& account) {
     options.ca_file = account.ca_file;
     options.user_agent = user_agent();
     options.allow_plain_http = account.api_url.rfind("http://", 0) == 0;
+    options.proxy_url = account.proxy_url;
+    options.proxy_environment =
+        proxy_environment_from([](const char* name) { return std::getenv(name); });
     return options;
 }
 
