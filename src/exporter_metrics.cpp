@@ -129,6 +129,41 @@ void ExporterMetrics::config_load_failed() {
     reload_successful_.Set(0);
 }
 
+namespace {
+
+template <class T>
+void remove_series(prometheus::Family<T>& family, const prometheus::Labels& labels) {
+    if (family.Has(labels)) {
+        family.Remove(&family.Add(labels));
+    }
+}
+
+}  // namespace
+
+void ExporterMetrics::remove_account(const std::string& account_id) {
+    const prometheus::Labels labels{{"account_id", account_id}};
+    for (auto* family : {&up_, &last_success_, &poll_duration_, &report_rows_,
+                         &report_rows_invalid_, &report_bytes_, &token_expiry_}) {
+        remove_series(*family, labels);
+    }
+    remove_series(polls_, labels);
+    for (PollError::Kind kind : kAllPollErrorKinds) {
+        remove_series(poll_errors_,
+                      {{"account_id", account_id}, {"reason", std::string(reason_label(kind))}});
+    }
+    for (SignInResult result : kAllSignInResults) {
+        remove_series(sign_ins_, result_labels(account_id, result));
+        remove_series(token_refreshes_, result_labels(account_id, result));
+    }
+    std::lock_guard lock(api_series_mutex_);
+    for (const auto& [endpoint, code] : api_series_[account_id]) {
+        remove_series(api_requests_, {{"account_id", account_id},
+                                      {"endpoint", endpoint},
+                                      {"code", code_label(code)}});
+    }
+    api_series_.erase(account_id);
+}
+
 AccountMetrics ExporterMetrics::account(const std::string& account_id, bool signs_in) {
     if (signs_in) {
         for (SignInResult result : kAllSignInResults) {
@@ -175,6 +210,10 @@ void AccountMetrics::poll_failed(PollError::Kind kind) {
 }
 
 void AccountMetrics::api_request(const std::string& endpoint, int code) {
+    {
+        std::lock_guard lock(owner_->api_series_mutex_);
+        owner_->api_series_[account_id_].emplace(endpoint, code);
+    }
     // Family::Add is thread-safe in prometheus-cpp, and returns the same series for the same
     // labels, so a new status code simply appears.
     owner_->api_requests_

@@ -38,6 +38,7 @@ SignInLimiter::SignInLimiter(std::size_t calls, std::chrono::seconds window)
     : calls_(calls), window_(window) {}
 
 std::optional<std::chrono::seconds> SignInLimiter::acquire(system_clock::time_point now) {
+    std::lock_guard lock(mutex_);
     while (!taken_.empty() && taken_.front() + window_ <= now) {
         taken_.pop_front();
     }
@@ -73,7 +74,9 @@ SessionTokenSource::SessionTokenSource(AuthConfig auth, Url ringcentral_url, Url
            [metrics = context.metrics](const std::string& endpoint, int status) mutable {
                metrics.api_request(endpoint, status);
            }),
-      limiter_(kSignInsPerWindow, kSignInWindow) {
+      limiter_(context.limiter ? context.limiter
+                               : std::make_shared<SignInLimiter>(kSignInsPerWindow,
+                                                                 kSignInWindow)) {
     status_.mode = auth_mode_name(auth_.mode);
     status_.signs_in = true;
 }
@@ -127,7 +130,7 @@ Result<EngageTokens> SessionTokenSource::refresh(Deadline deadline) {
 }
 
 Result<EngageTokens> SessionTokenSource::sign_in(Deadline deadline) {
-    const auto wait = limiter_.acquire(clock_.now());
+    const auto wait = limiter_->acquire(clock_.now());
     if (wait) {
         metrics_.sign_in(SignInResult::RateLimited);
         PollError error = make_error(PollError::Kind::RateLimited,

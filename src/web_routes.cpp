@@ -95,6 +95,12 @@ WebRoutes::WebRoutes(WebRoutesOptions options) : options_(std::move(options)) {}
 
 ServerResponse WebRoutes::handle(const ServerRequest& request) const {
     const std::string path = request.path();
+    if (path == "/-/reload" && options_.reload) {
+        if (request.method != "POST" && request.method != "PUT") {
+            return method_not_allowed("POST, PUT");
+        }
+        return reload();
+    }
     const bool known = path == "/" || path == options_.telemetry_path || path == "/-/healthy" ||
                        path == "/-/ready";
     if (!known) {
@@ -124,6 +130,19 @@ ServerResponse WebRoutes::metrics() const {
     ServerResponse response = text(200, options_.render_metrics());
     response.content_type = kMetricsContentType;
     return response;
+}
+
+ServerResponse WebRoutes::reload() const {
+    try {
+        const auto error = options_.reload();
+        if (error) {
+            // The message names the file and the key, never a secret value.
+            return text(500, "failed to reload the configuration: " + *error + "\n");
+        }
+        return text(200, "configuration reloaded\n");
+    } catch (const std::exception&) {
+        return text(500, "Internal Server Error\n");
+    }
 }
 
 ServerResponse WebRoutes::ready() const {

@@ -8,8 +8,11 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -83,6 +86,10 @@ public:
     void config_loaded(std::chrono::system_clock::time_point when);
     void config_load_failed();
 
+    // Removes every series of an account that a reload dropped, so it does not linger with its
+    // last values. No handle of that account may be used afterwards.
+    void remove_account(const std::string& account_id);
+
     std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
 private:
@@ -104,6 +111,11 @@ private:
     prometheus::Family<prometheus::Counter>& token_refreshes_;
     prometheus::Gauge& reload_successful_;
     prometheus::Gauge& reload_success_time_;
+
+    // The (endpoint, code) pairs of engagevoice_api_requests_total seen per account, the one
+    // family whose label values are not known in advance.
+    std::mutex api_series_mutex_;
+    std::map<std::string, std::set<std::pair<std::string, int>>> api_series_;
 };
 
 }  // namespace engagevoice

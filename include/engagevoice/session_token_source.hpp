@@ -20,7 +20,8 @@
 
 namespace engagevoice {
 
-// At most `calls` acquisitions in any `window`. Not thread-safe.
+// At most `calls` acquisitions in any `window`. Thread-safe: one limiter serves an account across
+// configuration reloads, when an old and a new token source may overlap.
 class SignInLimiter {
 public:
     SignInLimiter(std::size_t calls, std::chrono::seconds window);
@@ -32,6 +33,7 @@ public:
 private:
     std::size_t calls_;
     std::chrono::seconds window_;
+    std::mutex mutex_;
     std::deque<std::chrono::system_clock::time_point> taken_;
 };
 
@@ -69,7 +71,7 @@ private:
     Logger log_;
     std::string account_id_;
     SignInApi api_;
-    SignInLimiter limiter_;
+    std::shared_ptr<SignInLimiter> limiter_;
 
     // Used by the polling thread only.
     EngageTokens tokens_;

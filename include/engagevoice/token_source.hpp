@@ -56,6 +56,8 @@ private:
     Secret token_;
 };
 
+class SignInLimiter;
+
 // What a session source needs beside the configuration. The clock must outlive the source.
 struct TokenSourceContext {
     const Clock& clock;
@@ -63,6 +65,9 @@ struct TokenSourceContext {
     Logger log;
     // Options for the source's own client (CA file, proxy, user agent).
     HttpsClientOptions client_options;
+    // The account's limit on sign-ins, kept across reloads so that reloading cannot sign in
+    // more often; null for a limiter of the source's own.
+    std::shared_ptr<SignInLimiter> limiter = nullptr;
 };
 
 // The source for an account's auth mode. `file` and `key` name the configuration file and the

@@ -1,5 +1,5 @@
 // The exporter's HTTP endpoints as a plain request handler: /, the telemetry path,
-// /-/healthy and /-/ready.
+// /-/healthy, /-/ready and /-/reload.
 //
 // WebRoutes decides what each path answers; it knows nothing of sockets, so every answer can be
 // tested without a server.
@@ -39,20 +39,24 @@ struct WebRoutesOptions {
     std::function<bool()> ready;
     // The accounts for the landing page.
     std::function<std::vector<AccountSummary>()> accounts;
+    // Re-reads the configuration: nullopt when the new one runs, else why it was refused (the
+    // old one then keeps running). Unset: /-/reload answers 404.
+    std::function<std::optional<std::string>()> reload;
 };
 
 class WebRoutes {
 public:
     explicit WebRoutes(WebRoutesOptions options);
 
-    // Answers one request. GET and HEAD on known paths; 405 with an Allow header for other
-    // methods there, 404 elsewhere. Never throws.
+    // Answers one request. GET and HEAD on known paths, POST or PUT on /-/reload; 405 with an
+    // Allow header for other methods there, 404 elsewhere. Never throws.
     ServerResponse handle(const ServerRequest& request) const;
 
 private:
     ServerResponse landing_page() const;
     ServerResponse metrics() const;
     ServerResponse ready() const;
+    ServerResponse reload() const;
 
     WebRoutesOptions options_;
 };

@@ -103,4 +103,44 @@ TEST_CASE("exporter metrics record configuration loads", "[metrics]") {
           1700000000);
 }
 
+TEST_CASE("exporter metrics create sign-in counters only for accounts that sign in",
+          "[metrics]") {
+    ExporterMetrics metrics;
+    (void)metrics.account("static");
+    AccountMetrics session = metrics.account("session", true);
+    session.sign_in(SignInResult::Success);
+    session.token_refresh(SignInResult::Refused);
+
+    const auto page = scrape(metrics);
+    CHECK(value_of(page, "engagevoice_auth_sign_ins_total",
+                   {{"account_id", "session"}, {"result", "success"}}) == 1);
+    CHECK(value_of(page, "engagevoice_auth_sign_ins_total",
+                   {{"account_id", "session"}, {"result", "rate_limited"}}) == 0);
+    CHECK(value_of(page, "engagevoice_auth_token_refreshes_total",
+                   {{"account_id", "session"}, {"result", "refused"}}) == 1);
+    CHECK(value_of(page, "engagevoice_auth_sign_ins_total",
+                   {{"account_id", "static"}, {"result", "success"}}) == -1);
+    // No token yet: no expiry series rather than a time in 1970.
+    CHECK(value_of(page, "engagevoice_auth_token_expiry_timestamp_seconds",
+                   {{"account_id", "session"}}) == -1);
+}
+
+TEST_CASE("exporter metrics remove every series of a dropped account", "[metrics]") {
+    ExporterMetrics metrics;
+    AccountMetrics gone = metrics.account("gone", true);
+    gone.api_request("report", 200);
+    gone.api_request("exchange", 0);
+    gone.token_expiry(std::chrono::system_clock::from_time_t(1'790'000'000));
+    AccountMetrics kept = metrics.account("kept");
+    kept.api_request("report", 503);
+
+    metrics.remove_account("gone");
+
+    const auto text = serialize_metrics({metrics.registry().get()});
+    CHECK(text.find("account_id=\"gone\"") == std::string::npos);
+    CHECK(text.find("engagevoice_api_requests_total{account_id=\"kept\",code=\"503\","
+                    "endpoint=\"report\"} 1") != std::string::npos);
+    CHECK(text.find("engagevoice_up{account_id=\"kept\"} 0") != std::string::npos);
+}
+
 }  // namespace engagevoice

@@ -9,11 +9,17 @@ namespace {
 struct Routes {
     bool ready = false;
     std::vector<AccountSummary> accounts;
+    int reloads = 0;
+    std::optional<std::string> reload_error;
     WebRoutes routes{WebRoutesOptions{
         "/metrics",
         [] { return std::string("engagevoice_up{account_id=\"1\"} 1\n"); },
         [this] { return ready; },
         [this] { return accounts; },
+        [this] {
+            ++reloads;
+            return reload_error;
+        },
     }};
 };
 
@@ -93,9 +99,67 @@ TEST_CASE("web routes mark an account whose agents are no longer served as stale
 TEST_CASE("web routes turn a failing metrics source into a 500", "[web]") {
     WebRoutes routes{WebRoutesOptions{
         "/metrics", []() -> std::string { throw std::runtime_error("boom"); },
-        [] { return true; }, [] { return std::vector<AccountSummary>{}; }}};
+        [] { return true; }, [] { return std::vector<AccountSummary>{}; }, nullptr}};
 
     CHECK(routes.handle(request("GET", "/metrics")).status == 500);
+}
+
+TEST_CASE("web routes reload the configuration on POST or PUT to /-/reload", "[web]") {
+    Routes r;
+
+    const auto post = r.routes.handle(request("POST", "/-/reload"));
+    CHECK(post.status == 200);
+    CHECK(post.body == "configuration reloaded\n");
+    CHECK(r.routes.handle(request("PUT", "/-/reload")).status == 200);
+    CHECK(r.reloads == 2);
+
+    const auto get = r.routes.handle(request("GET", "/-/reload"));
+    CHECK(get.status == 405);
+    CHECK(get.headers == HeaderList{{"Allow", "POST, PUT"}});
+    CHECK(r.reloads == 2);
+}
+
+TEST_CASE("web routes report a refused reload with its reason", "[web]") {
+    Routes r;
+    r.reload_error = "e.yml: poll.interval: must be at least 15s, got 10s";
+
+    const auto response = r.routes.handle(request("POST", "/-/reload"));
+
+    CHECK(response.status == 500);
+    CHECK(response.body ==
+          "failed to reload the configuration: e.yml: poll.interval: must be at least 15s, "
+          "got 10s\n");
+}
+
+TEST_CASE("web routes know no /-/reload without a reload function", "[web]") {
+    WebRoutesOptions options;
+    options.render_metrics = [] { return std::string(); };
+    options.ready = [] { return true; };
+    options.accounts = [] { return std::vector<AccountSummary>{}; };
+    WebRoutes routes(options);
+
+    CHECK(routes.handle(request("POST", "/-/reload")).status == 404);
+}
+
+TEST_CASE("web routes show each account's sign-in state on the landing page", "[web]") {
+    Routes r;
+    AccountSummary jwt;
+    jwt.account_id = "1";
+    jwt.auth.mode = "ringcentral_jwt";
+    jwt.auth.signs_in = true;
+    jwt.auth.token_expiry = std::chrono::system_clock::from_time_t(1'790'000'300);
+    jwt.auth.last_error = "auth: Engage token refresh refused (401): <x>";
+    AccountSummary api;
+    api.account_id = "2";
+    api.auth.mode = "api_token";
+    r.accounts = {jwt, api};
+
+    const auto body = r.routes.handle(request("GET", "/")).body;
+
+    CHECK_THAT(body, Catch::Contains("<td>ringcentral_jwt: token valid until "
+                                     "2026-09-21T14:18:20Z; failing: auth: Engage token refresh "
+                                     "refused (401): &lt;x&gt;</td>"));
+    CHECK_THAT(body, Catch::Contains("<td>api_token</td>"));
 }
 
 }  // namespace engagevoice

@@ -1,0 +1,136 @@
+#include "engagevoice/service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "loopback_server.hpp"
+#include "mock_api.hpp"
+
+namespace ev = engagevoice;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kToken = "service-test-token";
+
+// The mock of the upstream on loopback, and a configuration directory beside it.
+struct Fixture {
+    Fixture() {
+        fs::create_directories(dir);
+        std::ofstream(dir / "token") << kToken << "\n";
+    }
+    ~Fixture() { fs::remove_all(dir); }
+
+    // A configuration polling the mock for each of `accounts`.
+    void write_config(const std::vector<std::string>& accounts, const std::string& extra = "") {
+        std::ofstream out(dir / "config.yml", std::ios::trunc);
+        out << "poll:\n  interval: 1h\n  timeout: 10s\n  max_staleness: 2h\n" << extra
+            << "accounts:\n";
+        for (const auto& id : accounts) {
+            out << "  - account_id: \"" << id << "\"\n"
+                << "    api_url: " << server.url("/voice/api/v1") << "\n"
+                << "    timezone: US/Eastern\n"
+                << "    auth:\n      mode: api_token\n      token_file: token\n";
+        }
+    }
+
+    std::string page(ev::WebRoutes& routes) {
+        ev::ServerRequest request;
+        request.method = "GET";
+        request.target = "/metrics";
+        return routes.handle(request).body;
+    }
+
+    // Waits (generously) for every account's first poll.
+    void wait_ready(const ev::WebRoutesOptions& options) {
+        for (int i = 0; i < 200 && !options.ready(); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        REQUIRE(options.ready());
+    }
+
+    fs::path dir = fs::temp_directory_path() / ("engagevoice_service_" + std::to_string(::getpid()));
+    ev::MockApi api{[] {
+        ev::MockApiOptions options;
+        options.account_id = "15300002";
+        options.agents = 20;
+        options.api_token = kToken;
+        return options;
+    }()};
+    ev::testing::LoopbackServer server{
+        [this](const ev::ServerRequest& request) { return api.handle(request); }};
+    ev::SystemClock clock;
+    std::ostringstream log_text;
+    ev::Logger log{log_text, ev::LogLevel::Debug, ev::LogFormat::Logfmt};
+};
+
+}  // namespace
+
+TEST_CASE("a refused reload keeps the running configuration and says why", "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    ev::WebRoutes routes(options);
+    f.wait_ready(options);
+    REQUIRE_THAT(f.page(routes), Catch::Contains("engagevoice_up{account_id=\"15300002\"} 1"));
+
+    f.write_config({"15300002"}, "metrics:\n  agent_infos: true\n");
+    const auto error = service.reload();
+
+    REQUIRE(error);
+    CHECK_THAT(*error, Catch::Contains("config.yml: metrics.agent_infos: unknown key"));
+    const std::string page = f.page(routes);
+    CHECK_THAT(page, Catch::Contains("engagevoice_config_last_reload_successful 0"));
+    CHECK_THAT(page, Catch::Contains("engagevoice_up{account_id=\"15300002\"} 1"));
+    CHECK_THAT(page, Catch::Contains("engagevoice_agent_login_seconds{account_id=\"15300002\""));
+    CHECK_THAT(f.log_text.str(), Catch::Contains("reload failed; the running configuration stays"));
+}
+
+TEST_CASE("a reload swaps the accounts and drops the series of removed ones", "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    ev::WebRoutes routes(options);
+    f.wait_ready(options);
+
+    // The mock serves one account: the other gets 404s, which is all this test needs.
+    f.write_config({"15300099"});
+    REQUIRE_FALSE(service.reload());
+    f.wait_ready(options);
+
+    const std::string page = f.page(routes);
+    CHECK_THAT(page, Catch::Contains("engagevoice_config_last_reload_successful 1"));
+    CHECK_THAT(page, Catch::Contains("engagevoice_up{account_id=\"15300099\"} 0"));
+    CHECK_THAT(page, !Catch::Contains("account_id=\"15300002\""));
+    const auto accounts = options.accounts();
+    REQUIRE(accounts.size() == 1);
+    CHECK(accounts[0].account_id == "15300099");
+}
+
+TEST_CASE("a reload that keeps an account keeps serving its agents", "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    ev::WebRoutes routes(options);
+    f.wait_ready(options);
+
+    f.write_config({"15300002", "15300077"});
+    REQUIRE_FALSE(service.reload());
+
+    // Before and after the new pollers' first polls alike, the kept account's agents are
+    // there: its last snapshot moved to the new runtime.
+    CHECK_THAT(f.page(routes), Catch::Contains("engagevoice_agent_login_seconds{account_id=\"15300002\""));
+    f.wait_ready(options);
+    CHECK(options.accounts().size() == 2);
+    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+}
