@@ -264,11 +264,19 @@ std::variant<SessionRow, InvalidRow> read_row(const CsvRecord& record, std::size
     return row;
 }
 
-void read_rows(CsvReader& reader, std::size_t width, const ColumnIndex& index,
-               const date::time_zone& zone, ParsedReport& report) {
-    std::size_t row_number = 0;
+// The last row read, to tell a body cut short from a row that is merely short.
+struct LastRow {
+    std::size_t row = 0;  // 0 when the report has no rows
+    std::size_t line = 0;
+    std::size_t fields = 0;
+};
+
+LastRow read_rows(CsvReader& reader, std::size_t width, const ColumnIndex& index,
+                  const date::time_zone& zone, ParsedReport& report) {
+    LastRow last;
     while (auto record = reader.next()) {
-        ++row_number;
+        last = LastRow{last.row + 1, record->line, record->fields.size()};
+        const std::size_t row_number = last.row;
         auto row = read_row(*record, width, index, zone);
         if (auto* invalid = std::get_if<InvalidRow>(&row)) {
             invalid->row = row_number;
@@ -278,6 +286,17 @@ void read_rows(CsvReader& reader, std::size_t width, const ColumnIndex& index,
             report.rows.push_back(std::move(std::get<SessionRow>(row)));
         }
     }
+    return last;
+}
+
+// A body that stops in the middle of a row, where the upstream's stream broke off although its
+// HTTP framing ended cleanly: its last row has fewer fields than the header and no line end.
+// Left out like any short row, it would make a partial report pass for a whole one. A cut at a
+// line end, or inside the last field, leaves nothing to see.
+bool cut_short(std::string_view body, const LastRow& last, std::size_t width) {
+    body = detail::trim_blanks(body);
+    const bool line_ended = !body.empty() && (body.back() == '\n' || body.back() == '\r');
+    return last.row > 0 && last.fields < width && !line_ended;
 }
 
 // Where each needed column sits, by trimmed header name; the first of two equal names wins.
@@ -299,6 +318,11 @@ Result<ColumnIndex> find_columns(const std::vector<std::string>& header) {
     }
     if (missing.empty()) {
         return index;
+    }
+    // Listing all 34 names would bury the point: this is not the report at all.
+    if (missing.size() == kColumns.size()) {
+        return parse_error("report has none of the needed columns: its first line is not the "
+                           "report's header");
     }
     std::string message =
         missing.size() == 1 ? "report is missing column " : "report is missing columns ";
@@ -351,9 +375,13 @@ Result<ParsedReport> read_report(std::string_view body, const date::time_zone& z
     }
 
     ParsedReport report;
-    read_rows(reader, header->fields.size(), *index, zone, report);
+    const LastRow last = read_rows(reader, header->fields.size(), *index, zone, report);
     if (!reader.error().empty()) {
         return parse_error("report is not valid CSV: " + reader.error());
+    }
+    if (cut_short(body, last, header->fields.size())) {
+        return parse_error("report ends in the middle of row " + std::to_string(last.row) +
+                           " (line " + std::to_string(last.line) + "): the body was cut short");
     }
     return report;
 }

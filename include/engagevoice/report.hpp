@@ -94,8 +94,11 @@ struct ParsedReport {
 
 // Parses a report body. Times are read as local times in `zone`. Fails with Kind::Parse when
 // the body is empty, looks like HTML or JSON, is not valid CSV anywhere (the message names the
-// line), or lacks a needed column (the message names it, e.g.
-// "report is missing column \"Login Time (min)\""). A header without rows is a success.
+// line), lacks a needed column (the message names it, e.g.
+// "report is missing column \"Login Time (min)\""), or was cut short: its last row has fewer
+// fields than the header and no line end ("report ends in the middle of row 12 (line 13): the
+// body was cut short"). A cut at a line end or inside a row's last field cannot be told from a
+// whole report. A header without rows is a success.
 // A row is left out, into `invalid`, when its field count differs from the header's, when
 // Agent ID or Login DTS is empty, or when a count, minutes, percentage or time does not parse.
 // Text cells are trimmed of surrounding spaces; an empty number cell reads as zero; an empty

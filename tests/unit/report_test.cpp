@@ -241,6 +241,11 @@ TEST_CASE("report without a needed column fails naming it", "[report]") {
         CHECK(error.message.find("\"Monitoring Sessions\"") != std::string::npos);
         CHECK(error.message.find("\"Agent ID\"") == std::string::npos);
     }
+    SECTION("every column: a first line that is no report header") {
+        const auto error = parse_failure(std::string("\x1f\x8b\x08\x00,\x80\r\n", 8));
+        CHECK(error.message ==
+              "report has none of the needed columns: its first line is not the report's header");
+    }
 }
 
 TEST_CASE("report refuses bodies that are not csv", "[report]") {
@@ -277,6 +282,50 @@ TEST_CASE("report with a csv syntax error fails naming the line", "[report]") {
             header_line() + row_line() + row_line({{"Last Name", "x"}}) + "2001009,Bro\"ken,x\r\n";
         const auto error = parse_failure(body);
         CHECK(error.message == "report is not valid CSV: line 4: quote inside an unquoted field");
+    }
+}
+
+TEST_CASE("report cut in the middle of a row fails rather than pass for a whole one",
+          "[report]") {
+    const std::string whole = header_line() + row_line() + row_line({{"Agent ID", "2001002"}});
+    const std::string last = row_line({{"Agent ID", "2001002"}});
+
+    SECTION("cut inside a field") {
+        const auto body = whole.substr(0, whole.size() - last.size() / 2);
+        const auto error = parse_failure(body);
+        CHECK(error.message == "report ends in the middle of row 2 (line 3): the body was cut short");
+    }
+    SECTION("cut right after a comma") {
+        const auto body = whole.substr(0, whole.size() - last.size() + last.find(',') + 1);
+        CHECK_THAT(parse_failure(body).message, Catch::Contains("the body was cut short"));
+    }
+    SECTION("cut inside a quoted field") {
+        const auto body = header_line() + row_line() + "2001002,\"Rivera, J";
+        CHECK_THAT(parse_failure(body).message, Catch::Contains("unterminated quoted field"));
+    }
+}
+
+TEST_CASE("report reads what no cut can be seen in", "[report]") {
+    const std::string whole = header_line() + row_line() + row_line({{"Agent ID", "2001002"}});
+
+    SECTION("a short last row that ends its line is left out, the rest served") {
+        const auto report = parse_ok(header_line() + row_line() + "2001002,Rivera\r\n");
+        CHECK(report.rows.size() == 1);
+        CHECK(report.invalid.size() == 1);
+    }
+    SECTION("a whole last row without a final line end") {
+        const auto report = parse_ok(whole.substr(0, whole.size() - 2));
+        CHECK(report.rows.size() == 2);
+        CHECK(report.invalid.empty());
+    }
+    SECTION("a cut at a line end") {
+        const auto report = parse_ok(header_line() + row_line());
+        CHECK(report.rows.size() == 1);
+    }
+    SECTION("trailing blanks after the last line end") {
+        const auto report = parse_ok(header_line() + row_line() + "2001002,Rivera\r\n  ");
+        CHECK(report.rows.size() == 1);
+        CHECK(report.invalid.size() == 1);
     }
 }
 
