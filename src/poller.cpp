@@ -88,7 +88,11 @@ PollOutcome Poller::poll_guarded() {
     }
     auto parsed = parse_report(fetched->body, *zone_);
     if (!parsed) {
-        return record_failure(parsed.error());
+        // The message says what is wrong; the excerpt shows what came instead (garbage, a
+        // header without a needed column), so that an operator can tell the two apart.
+        PollError error = parsed.error();
+        error.body_excerpt = fetched->excerpt;
+        return record_failure(error);
     }
     for (const InvalidRow& row : parsed->invalid) {
         log_.debug("report row left out", {{"account_id", account_.account_id},

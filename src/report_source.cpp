@@ -1,5 +1,6 @@
 #include "engagevoice/report_source.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -40,6 +41,14 @@ PollError status_error(const HttpResponse& response, const HeaderList& sent) {
     return error;
 }
 
+// Only the first line: the header of a report, or whatever a body that is no report starts
+// with. The lines after a report's header hold names.
+std::string first_line_excerpt(const std::string& body, const HeaderList& sent) {
+    constexpr std::size_t kMaxLine = 512;
+    const std::size_t end = std::min(body.find_first_of("\r\n"), kMaxLine);
+    return safe_excerpt(body.substr(0, end), header_secrets(sent));
+}
+
 PollError not_csv(const char* what, const HttpResponse& response, const HeaderList& sent) {
     PollError error = make_error(PollError::Kind::Parse, what, response.status);
     error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
@@ -78,7 +87,8 @@ Result<FetchedReport> check_report_response(HttpResponse response, const HeaderL
     if (first == '\0') {
         return make_error(PollError::Kind::Parse, "report body is empty", response.status);
     }
-    return FetchedReport{std::move(response.body)};
+    std::string excerpt = first_line_excerpt(response.body, sent);
+    return FetchedReport{std::move(response.body), std::move(excerpt)};
 }
 
 EngageReportSource::EngageReportSource(const AccountConfig& account,

@@ -19,6 +19,10 @@ namespace engagevoice {
 
 struct FetchedReport {
     std::string body;
+    // The body's first line, short and printable, with the request's credentials blanked out:
+    // for the log, should the body prove not to be the report. Only the first line, because a
+    // report's first line is its header and the lines after it hold names.
+    std::string excerpt;
 };
 
 class ReportSource {
@@ -59,7 +63,9 @@ bool token_expired(const HttpResponse& response);
 // 429 Kind::RateLimited (with Retry-After), other non-2xx Kind::Http, and a 2xx body that is
 // HTML or JSON rather than CSV Kind::Parse. The start of such a body goes into body_excerpt,
 // printable and short, with every value of `sent` (the credentials of the request) replaced by
-// "<secret>", in case the upstream or a proxy echoes them.
+// "<secret>", in case the upstream or a proxy echoes them; a body passed through gets the same
+// treatment of its first line in FetchedReport::excerpt. Retry-After is kept for every status
+// (a 503 may send one too).
 Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent = {});
 
 }  // namespace engagevoice

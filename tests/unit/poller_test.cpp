@@ -93,7 +93,7 @@ const std::map<std::string, std::string> kAccount{{"account_id", "15300002"}};
 
 TEST_CASE("poller publishes a snapshot of the report's agents", "[poller]") {
     Fixture f;
-    f.source.answer(FetchedReport{fixture("busy_day.csv")});
+    f.source.answer(FetchedReport{fixture("busy_day.csv"), ""});
 
     const PollOutcome outcome = f.poller.poll_once();
 
@@ -111,7 +111,7 @@ TEST_CASE("poller publishes a snapshot of the report's agents", "[poller]") {
 
 TEST_CASE("poller asks for the business day in the account's zone", "[poller]") {
     Fixture f;
-    f.source.answer(FetchedReport{fixture("header_only.csv")});
+    f.source.answer(FetchedReport{fixture("header_only.csv"), ""});
 
     REQUIRE(f.poller.poll_once().ok);
 
@@ -122,7 +122,7 @@ TEST_CASE("poller asks for the business day in the account's zone", "[poller]") 
 
 TEST_CASE("poller keeps the last snapshot when a poll fails", "[poller]") {
     Fixture f;
-    f.source.answer(FetchedReport{fixture("busy_day.csv")});
+    f.source.answer(FetchedReport{fixture("busy_day.csv"), ""});
     f.source.answer(make_error(PollError::Kind::Timeout, "deadline passed"));
     REQUIRE(f.poller.poll_once().ok);
     auto before = f.store.current();
@@ -141,7 +141,7 @@ TEST_CASE("poller keeps the last snapshot when a poll fails", "[poller]") {
 
 TEST_CASE("poller counts a body that is not the report as a parse failure", "[poller]") {
     Fixture f;
-    f.source.answer(FetchedReport{fixture("missing_column.csv")});
+    f.source.answer(FetchedReport{fixture("missing_column.csv"), ""});
 
     const PollOutcome outcome = f.poller.poll_once();
 
@@ -153,12 +153,44 @@ TEST_CASE("poller counts a body that is not the report as a parse failure", "[po
     CHECK(f.poller.status().finished_first_poll);
 }
 
+TEST_CASE("poller logs an excerpt of a body that is not the report", "[poller]") {
+    Fixture f;
+    f.source.answer(FetchedReport{fixture("busy_day.csv"), ""});
+    f.source.answer(FetchedReport{std::string("\x1f\x8b\x08\x00,,\x80", 7), "????,,?"});
+    REQUIRE(f.poller.poll_once().ok);
+    auto before = f.store.current();
+
+    const PollOutcome outcome = f.poller.poll_once();
+
+    REQUIRE_FALSE(outcome.ok);
+    CHECK(outcome.error->kind == PollError::Kind::Parse);
+    CHECK(outcome.error->body_excerpt == "????,,?");
+    CHECK_THAT(f.log_text.str(), Catch::Contains("reason=parse"));
+    CHECK_THAT(f.log_text.str(), Catch::Contains("body=????,,?"));
+    CHECK(f.store.current() == before);
+}
+
+TEST_CASE("poller counts a report cut in the middle of a row as a parse failure", "[poller]") {
+    Fixture f;
+    const std::string whole = fixture("busy_day.csv");
+    REQUIRE(whole.size() > 400);
+    f.source.answer(FetchedReport{whole.substr(0, whole.size() - 100), "Agent ID"});
+
+    const PollOutcome outcome = f.poller.poll_once();
+
+    REQUIRE_FALSE(outcome.ok);
+    CHECK_THAT(outcome.error->message, Catch::Contains("the body was cut short"));
+    CHECK(value_of(f.metrics, "engagevoice_poll_errors_total",
+                   {{"account_id", "15300002"}, {"reason", "parse"}}) == 1);
+    CHECK_FALSE(f.store.current());
+}
+
 TEST_CASE("poller logs the first failure at warn, repeats at debug, recovery at info",
           "[poller]") {
     Fixture f;
     f.source.answer(make_error(PollError::Kind::Network, "connection refused"));
     f.source.answer(make_error(PollError::Kind::Network, "connection refused"));
-    f.source.answer(FetchedReport{fixture("header_only.csv")});
+    f.source.answer(FetchedReport{fixture("header_only.csv"), ""});
 
     (void)f.poller.poll_once();
     (void)f.poller.poll_once();
@@ -173,7 +205,7 @@ TEST_CASE("poller logs the first failure at warn, repeats at debug, recovery at 
 
 TEST_CASE("poller runs on its own thread until stopped", "[poller]") {
     Fixture f;
-    f.source.answer(FetchedReport{fixture("seed_sample.csv")});
+    f.source.answer(FetchedReport{fixture("seed_sample.csv"), ""});
 
     f.poller.start();
     for (int i = 0; i < 500 && f.source.calls() == 0; ++i) {

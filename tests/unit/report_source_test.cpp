@@ -70,6 +70,39 @@ TEST_CASE("report response check refuses a 200 that is not CSV", "[source]") {
     }
 }
 
+TEST_CASE("report response check keeps a 503's retry-after", "[source]") {
+    auto r = check_report_response(
+        response(503, "<html>503 Service Unavailable</html>", {{"Retry-After", "25"}}));
+
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == PollError::Kind::Http);
+    CHECK(r.error().status == 503);
+    REQUIRE(r.error().retry_after);
+    CHECK(r.error().retry_after->count() == 25);
+}
+
+TEST_CASE("report response check gives a passed body an excerpt of its first line only",
+          "[source]") {
+    const HeaderList sent{{"X-Auth-Token", "aws80:0f1e2d3c-secret"}};
+
+    SECTION("a report: its header, not the names below it") {
+        auto r = check_report_response(
+            response(200, "Agent ID,Last Name\r\n2001001,Rivera\r\n"), sent);
+        REQUIRE(r);
+        CHECK(r->excerpt == "Agent ID,Last Name");
+        CHECK(r->body == "Agent ID,Last Name\r\n2001001,Rivera\r\n");
+    }
+    SECTION("garbage: printable, short, credentials blanked") {
+        auto r = check_report_response(
+            response(200, std::string("\x1f\x8b\x08\x00", 4) + "aws80:0f1e2d3c-secret" +
+                              std::string(3000, 'z')),
+            sent);
+        REQUIRE(r);
+        CHECK(r->excerpt.size() < 200);
+        CHECK_THAT(r->excerpt, Catch::StartsWith("??" "??" "<secret>zzz"));
+    }
+}
+
 TEST_CASE("report response check keeps error excerpts short and printable", "[source]") {
     auto r = check_report_response(response(502, std::string(5000, 'x') + "\x01\x02"));
 
