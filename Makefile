@@ -3,7 +3,10 @@ PRESET ?= debug
 BUILD_DIR = build/$(PRESET)
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build demo test bench release clean
+# Seconds each fuzzer runs in `make test` and `make fuzz`.
+FUZZ_SECONDS ?= 15
+
+.PHONY: all deps configure build demo test test-sanitize fuzz bench release clean
 
 all: build
 
@@ -20,9 +23,24 @@ build: configure
 demo: build
 	./scripts/demo $(BUILD_DIR)
 
-# Everything CI runs: unit, golden and end-to-end tests.
+# Everything CI runs: unit, golden and end-to-end tests on a debug build, the same suite under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then each fuzzer for a short while.
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	$(MAKE) test-sanitize
+	$(MAKE) fuzz
+
+# The whole suite on the sanitize preset; any sanitizer report fails it, even from a process
+# an end-to-end script started (scripts/ctest-sanitized).
+test-sanitize:
+	$(MAKE) build PRESET=sanitize
+	./scripts/ctest-sanitized build/sanitize -j $(JOBS)
+
+# The libFuzzer targets (clang) over their corpus in fuzz/corpus, FUZZ_SECONDS each.
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	./fuzz/run-fuzzers --build-dir build/fuzz --time $(FUZZ_SECONDS) --jobs $(JOBS)
 
 release:
 	$(MAKE) build PRESET=release
