@@ -491,9 +491,9 @@ TEST_CASE("mock api serves its counters without a token", "[mock_api]") {
     for (const char* zero :
          {"ringcentral_token_grants", "exchanges", "refreshes", "refresh_token_reuses",
           "refresh_tokens_expired", "sign_ins_rate_limited", "expired_token_rejections",
-          "sign_in_failures"}) {
+          "sign_in_failures", "faults_injected"}) {
         CAPTURE(zero);
         CHECK(stats[zero] == 0);
     }
-    CHECK(stats.size() == 12);
+    CHECK(stats.size() == 13);
 }

@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +32,8 @@ struct Flags {
     std::string token_lifetime = "5m";
     std::string refresh_token_lifetime = "10h";
     std::string ringcentral_token_lifetime = "1h";
+    std::vector<std::string> faults;
+    int threads = 16;
     MockApiOptions api;
 };
 
@@ -46,6 +49,13 @@ void add_server_flags(CLI::App& app, Flags& flags) {
                    "write each served report, its expected values and the issued tokens here");
     app.add_option("--address-file", flags.address_file,
                    "write the bound host:port here once listening");
+    app.add_option("--threads", flags.threads,
+                   "server threads; each delayed answer holds one while it waits")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    app.add_option("--fault", flags.faults,
+                   "a fault planned from the start, as JSON like POST /mock/faults takes; may "
+                   "repeat");
 }
 
 void add_centre_flags(CLI::App& app, Flags& flags) {
@@ -137,6 +147,7 @@ engagevoice::HttpServerOptions server_options(const Flags& flags) {
     }
     engagevoice::HttpServerOptions options;
     options.listen_addresses = {flags.listen_address};
+    options.threads = flags.threads;
     if (!flags.tls_cert_file.empty()) {
         options.tls = engagevoice::ServerTls{flags.tls_cert_file, flags.tls_key_file};
     }
@@ -149,10 +160,12 @@ engagevoice::RequestHandler logged(const MockApi& api) {
         auto started = std::chrono::steady_clock::now();
         auto response = api.handle(request);
         std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        auto fault = engagevoice::find_header(response.headers, "X-Mock-Fault");
         std::cerr << ("level=info msg=\"request\" method=" + request.method + " path=" +
                       logfmt_quoted(request.path()) + " status=" + std::to_string(response.status) +
                       " bytes=" + std::to_string(response.body.size()) +
-                      " duration_seconds=" + std::to_string(took.count()) + "\n");
+                      " duration_seconds=" + std::to_string(took.count()) +
+                      (fault.empty() ? "" : " fault=" + fault) + "\n");
         return response;
     };
 }
@@ -200,8 +213,23 @@ int serve(const Flags& flags, const MockApi& api) {
     sigwait(&signals, &received);
     std::cerr << ("level=info msg=\"mock stopping\" signal=" +
                   std::string(received == SIGINT ? "SIGINT" : "SIGTERM") + "\n");
+    api.end_delays();
     server.stop();
     return 0;
+}
+
+bool read_faults(Flags& flags) {
+    flags.api.tls = !flags.tls_cert_file.empty();
+    for (const auto& text : flags.faults) {
+        auto parsed = engagevoice::parse_faults(text, flags.api.tls);
+        if (!parsed.error.empty()) {
+            log_error("invalid flag", "--fault: " + parsed.error);
+            return false;
+        }
+        flags.api.faults.insert(flags.api.faults.end(), parsed.faults.begin(),
+                                parsed.faults.end());
+    }
+    return true;
 }
 
 // Reads the flags that are text into their values; false after logging the first bad one.
@@ -229,7 +257,7 @@ bool read_text_flags(Flags& flags) {
         }
         *lifetime = *parsed;
     }
-    return true;
+    return read_faults(flags);
 }
 
 int run(Flags flags) {

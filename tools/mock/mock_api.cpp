@@ -255,26 +255,45 @@ MockApi::MockApi(MockApiOptions options, std::shared_ptr<const Clock> clock)
     : options_(std::move(options)),
       clock_(clock ? std::move(clock) : std::make_shared<SystemClock>()),
       centre_(centre_options(options_)),
-      auth_(options_.auth, options_.account_id, options_.dump_dir, clock_) {
+      auth_(options_.auth, options_.account_id, options_.dump_dir, clock_),
+      connections_(options_.connections ? options_.connections
+                                        : std::make_shared<SocketConnections>()) {
     if (options_.api_token.empty() && options_.bearer_token.empty() && !auth_.can_sign_in()) {
         throw std::invalid_argument(
             "an API token, a bearer token or the credentials of a sign-in flow are required");
     }
+    for (const auto& fault : options_.faults) {
+        if (options_.tls && fault.kind == FaultKind::Truncate &&
+            fault.cut == TruncateCut::ContentLength) {
+            throw std::invalid_argument("a content_length cut needs the mock on plain http");
+        }
+    }
+    faults_.set(options_.faults);
     add_routes();
 }
 
 void MockApi::add_routes() {
+    constexpr auto kReport = FaultTarget::Report;
+    constexpr auto kAuth = FaultTarget::Auth;
     for (const char* prefix : {"/voice/api/v1", "/api/v1"}) {
         auto path = std::string(prefix) + "/admin/accounts/{account_id}/reportsStreaming";
-        routes_.push_back({"POST", split_path(path), true, &MockApi::report});
+        routes_.push_back({"POST", split_path(path), true, &MockApi::report, kReport});
     }
     routes_.push_back(
-        {"POST", split_path("/restapi/oauth/token"), false, &MockApi::ringcentral_token});
+        {"POST", split_path("/restapi/oauth/token"), false, &MockApi::ringcentral_token, kAuth});
     routes_.push_back(
-        {"POST", split_path("/api/auth/login/rc/accesstoken"), false, &MockApi::exchange});
-    routes_.push_back({"POST", split_path("/api/auth/login/admin"), false, &MockApi::admin_login});
-    routes_.push_back({"POST", split_path("/api/auth/token/refresh"), false, &MockApi::refresh});
-    routes_.push_back({"GET", split_path("/mock/stats"), false, &MockApi::stats_page});
+        {"POST", split_path("/api/auth/login/rc/accesstoken"), false, &MockApi::exchange, kAuth});
+    routes_.push_back(
+        {"POST", split_path("/api/auth/login/admin"), false, &MockApi::admin_login, kAuth});
+    routes_.push_back(
+        {"POST", split_path("/api/auth/token/refresh"), false, &MockApi::refresh, kAuth});
+    // The mock's own endpoints: no token, no faults.
+    constexpr std::nullopt_t kNone = std::nullopt;
+    routes_.push_back({"GET", split_path("/mock/stats"), false, &MockApi::stats_page, kNone});
+    routes_.push_back({"GET", split_path("/mock/faults"), false, &MockApi::faults_page, kNone});
+    routes_.push_back({"POST", split_path("/mock/faults"), false, &MockApi::set_faults, kNone});
+    routes_.push_back(
+        {"DELETE", split_path("/mock/faults"), false, &MockApi::clear_faults, kNone});
 }
 
 ServerResponse MockApi::handle(const ServerRequest& request) const {
@@ -292,7 +311,12 @@ MockStats MockApi::stats() const {
     stats.report_requests = report_requests_;
     stats.report_unauthorized = report_unauthorized_;
     stats.expired_token_rejections = expired_token_rejections_;
+    stats.faults_injected = faults_.injected();
     return stats;
+}
+
+void MockApi::end_delays() const {
+    faults_.shut_down();
 }
 
 ServerResponse MockApi::route(const ServerRequest& request) const {
@@ -309,11 +333,14 @@ ServerResponse MockApi::route(const ServerRequest& request) const {
         }
         if (candidate.needs_token) {
             ++report_requests_;
-            if (auto granted = access(request); granted != Access::Granted) {
-                return refuse(granted);
+            faults_.note_report_request(clock_->now());
+        }
+        if (candidate.fault_target) {
+            if (auto fault = faults_.take(*candidate.fault_target)) {
+                return inject(*fault, candidate, request, params);
             }
         }
-        return (this->*candidate.handler)(request, params);
+        return answer(candidate, request, params, true);
     }
 
     if (allowed.empty()) {
@@ -323,6 +350,62 @@ ServerResponse MockApi::route(const ServerRequest& request) const {
                                  "this endpoint accepts " + allowed);
     response.headers.emplace_back("Allow", allowed);
     return response;
+}
+
+// The answer without a fault. With `dump` false a report stays out of the dump directory: the
+// client will not get it whole.
+ServerResponse MockApi::answer(const Route& route, const ServerRequest& request,
+                               const PathParams& params, bool dump) const {
+    if (!route.needs_token) {
+        return (this->*route.handler)(request, params);
+    }
+    if (auto granted = access(request); granted != Access::Granted) {
+        return refuse(granted);
+    }
+    return serve_report(request, params, dump);
+}
+
+ServerResponse MockApi::inject(const Fault& fault, const Route& route,
+                               const ServerRequest& request, const PathParams& params) const {
+    ServerResponse response;
+    switch (fault.kind) {
+        case FaultKind::Delay:
+            faults_.wait(fault.delay);
+            response = answer(route, request, params, true);
+            break;
+        case FaultKind::Truncate:
+            response = truncated(fault, answer(route, request, params, false), request);
+            break;
+        case FaultKind::Reset:
+            response = cut_off(request, "");
+            break;
+        default:
+            response = fault_answer(fault);
+    }
+    // For the log and for a client's debugging; the exporter ignores it.
+    response.headers.emplace_back("X-Mock-Fault", std::string(fault_kind_name(fault.kind)));
+    return response;
+}
+
+ServerResponse MockApi::truncated(const Fault& fault, ServerResponse whole,
+                                  const ServerRequest& request) const {
+    if (whole.status != 200) {
+        return whole;
+    }
+    if (fault.cut == TruncateCut::Row) {
+        whole.body = cut_in_line(whole.body);
+        return whole;
+    }
+    return cut_off(request, short_raw_response(whole, whole.body.size() / 2));
+}
+
+// What the server then tries to send never arrives: the socket is already shut down.
+ServerResponse MockApi::cut_off(const ServerRequest& request, const std::string& raw) const {
+    if (!connections_->cut_off(request.remote_address, raw)) {
+        return engage_error(500, "INTERNAL_ERROR", "Internal error",
+                            "the mock could not find the connection to cut off");
+    }
+    return engage_error(500, "INTERNAL_ERROR", "Internal error", "connection cut off");
 }
 
 // Each header is compared with its own kind of token only, which catches a client that sends
@@ -364,6 +447,11 @@ ServerResponse MockApi::refuse(Access access) const {
 }
 
 ServerResponse MockApi::report(const ServerRequest& request, const PathParams& params) const {
+    return serve_report(request, params, true);
+}
+
+ServerResponse MockApi::serve_report(const ServerRequest& request, const PathParams& params,
+                                     bool dump) const {
     if (params.at("account_id") != options_.account_id) {
         return engage_error(404, "ACCOUNT_NOT_FOUND", "Account not found",
                             "no account with this id");
@@ -387,7 +475,7 @@ ServerResponse MockApi::report(const ServerRequest& request, const PathParams& p
     ServerResponse response;
     response.content_type = "text/csv;charset=UTF-8";
     response.body = centre_.report_csv(sessions);
-    if (!options_.dump_dir.empty()) {
+    if (dump && !options_.dump_dir.empty()) {
         dump_report(response.body, centre_.expected_json(sessions, options_.account_id));
     }
     return response;
@@ -414,6 +502,28 @@ ServerResponse MockApi::stats_page(const ServerRequest&, const PathParams&) cons
     response.content_type = "application/json";
     response.body = stats_json(stats());
     return response;
+}
+
+ServerResponse MockApi::faults_page(const ServerRequest&, const PathParams&) const {
+    ServerResponse response;
+    response.content_type = "application/json";
+    response.body = faults_.json();
+    return response;
+}
+
+ServerResponse MockApi::set_faults(const ServerRequest& request, const PathParams& params) const {
+    auto parsed = parse_faults(request.body, options_.tls);
+    if (!parsed.error.empty()) {
+        return engage_error(400, "INVALID_REQUEST", "Invalid fault", parsed.error);
+    }
+    faults_.set(std::move(parsed.faults));
+    return faults_page(request, params);
+}
+
+ServerResponse MockApi::clear_faults(const ServerRequest& request,
+                                     const PathParams& params) const {
+    faults_.set({});
+    return faults_page(request, params);
 }
 
 void MockApi::dump_report(const std::string& csv, const std::string& expected) const {

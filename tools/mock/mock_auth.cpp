@@ -171,6 +171,7 @@ std::string stats_json(const MockStats& stats) {
         {"expired_token_rejections", stats.expired_token_rejections},
         {"report_requests", stats.report_requests},
         {"report_unauthorized", stats.report_unauthorized},
+        {"faults_injected", stats.faults_injected},
     }
         .dump();
 }

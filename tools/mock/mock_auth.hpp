@@ -42,7 +42,9 @@ struct MockAuthOptions {
 };
 
 // What the mock saw since it started, as GET /mock/stats shows it. Sign-in counters count
-// answers: grants, exchanges, logins and refreshes count 200s only.
+// answers: grants, exchanges, logins and refreshes count 200s only. A fault that delays or cuts
+// an answer leaves it counted as it was; an answer a fault replaced counts in faults_injected
+// only (report_requests counts every request to a report endpoint).
 struct MockStats {
     std::uint64_t ringcentral_token_grants = 0;
     std::uint64_t exchanges = 0;
@@ -56,6 +58,7 @@ struct MockStats {
     std::uint64_t expired_token_rejections = 0;  // report requests with an expired access token
     std::uint64_t report_requests = 0;           // every request to a report endpoint
     std::uint64_t report_unauthorized = 0;       // of those, answered 401
+    std::uint64_t faults_injected = 0;           // requests answered by a planned fault
 };
 
 // The stats as a JSON object with the field names of MockStats.
