@@ -293,7 +293,8 @@ TEST_CASE("report cut in the middle of a row fails rather than pass for a whole 
     SECTION("cut inside a field") {
         const auto body = whole.substr(0, whole.size() - last.size() / 2);
         const auto error = parse_failure(body);
-        CHECK(error.message == "report ends in the middle of row 2 (line 3): the body was cut short");
+        CHECK(error.message ==
+              "report ends in the middle of row 2 (line 3): the body was cut short");
     }
     SECTION("cut right after a comma") {
         const auto body = whole.substr(0, whole.size() - last.size() + last.find(',') + 1);
