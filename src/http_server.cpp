@@ -1,6 +1,9 @@
 #include "engagevoice/http_server.hpp"
 
+#include <openssl/ssl.h>
+
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <mutex>
@@ -11,12 +14,17 @@
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+
+#include "engagevoice/config.hpp"
+#include "engagevoice/web_config.hpp"
 
 namespace engagevoice {
 
@@ -34,12 +42,41 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using BeastRequest = http::request<http::string_body>;
 using BeastResponse = http::response<http::string_body>;
 
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kHeaderTimeout = std::chrono::seconds(10);
 constexpr auto kBodyTimeout = std::chrono::seconds(30);
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kShutdownTimeout = std::chrono::seconds(5);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
+constexpr const char* kAllowedMethods = "GET, HEAD, POST, PUT";
+constexpr const char* kAuthenticate = "Basic realm=\"engage_voice_exporter\"";
+
+// What the server applies, built whole from one web configuration and swapped whole: a
+// connection keeps the TLS context it started with, a request sees the users and headers of
+// its time.
+struct Settings {
+    WebConfig config;
+    std::shared_ptr<ssl::context> tls;  // null: plain HTTP
+};
+
+using SettingsPtr = std::shared_ptr<const Settings>;
+
+std::shared_ptr<ssl::context> make_tls_context(const WebConfig& config) {
+    std::shared_ptr<ssl_ctx_st> native = make_server_tls_context(config);
+    // asio's context frees the handle it is given, so it gets a reference of its own.
+    SSL_CTX_up_ref(native.get());
+    return std::make_shared<ssl::context>(native.get());
+}
+
+SettingsPtr make_settings(WebConfig config) {
+    auto settings = std::make_shared<Settings>();
+    if (config.tls) {
+        settings->tls = make_tls_context(config);
+    }
+    settings->config = std::move(config);
+    return settings;
+}
 
 // "a.b.c.d:port" or "[v6]:port"; IPv4 clients of a dual-stack socket show as IPv4.
 std::string format_endpoint(const tcp::endpoint& endpoint) {
@@ -63,7 +100,24 @@ ServerResponse plain_response(int status, std::string body) {
     return response;
 }
 
-ServerRequest to_server_request(BeastRequest&& request, const std::string& remote) {
+ServerResponse unauthorized() {
+    ServerResponse response = plain_response(401, "Unauthorized\n");
+    response.headers.emplace_back("WWW-Authenticate", kAuthenticate);
+    return response;
+}
+
+ServerResponse method_not_allowed() {
+    ServerResponse response = plain_response(405, "Method Not Allowed\n");
+    response.headers.emplace_back("Allow", kAllowedMethods);
+    return response;
+}
+
+bool is_allowed_method(http::verb method) {
+    return method == http::verb::get || method == http::verb::head || method == http::verb::post ||
+           method == http::verb::put;
+}
+
+ServerRequest to_server_request(const BeastRequest& request, const std::string& remote) {
     ServerRequest out;
     // HEAD is answered like GET without the body, so handlers need not know it.
     out.method =
@@ -72,7 +126,7 @@ ServerRequest to_server_request(BeastRequest&& request, const std::string& remot
     for (const auto& field : request) {
         out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
-    out.body = std::move(request.body());
+    out.body = request.body();
     out.remote_address = remote;
     return out;
 }
@@ -95,6 +149,16 @@ void add_header(BeastResponse& response, const std::string& name, const std::str
         return;
     }
     response.insert(name, value);
+}
+
+// The web configuration's headers go on every answer, errors included, unless the handler set
+// the same header itself.
+void add_configured_headers(BeastResponse& response, const Settings& settings) {
+    for (const auto& [name, value] : settings.config.headers) {
+        if (response.find(name) == response.end()) {
+            add_header(response, name, value);
+        }
+    }
 }
 
 // What the answer to a request must repeat of it.
@@ -138,8 +202,27 @@ public:
 struct ServerState {
     RequestHandler handler;
     std::size_t max_body_bytes = 0;
+    BasicAuth auth;
+    // Runs the bcrypt checks; owned by the server, which stops it before the io_context.
+    asio::thread_pool* verifier = nullptr;
     std::mutex mutex;
     std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+    SettingsPtr settings;
+
+    SettingsPtr current_settings() {
+        std::lock_guard lock(mutex);
+        return settings;
+    }
+
+    void replace_settings(SettingsPtr next) {
+        std::lock_guard lock(mutex);
+        settings = std::move(next);
+    }
+
+    std::size_t open_connections() {
+        std::lock_guard lock(mutex);
+        return connections.size();
+    }
 
     void remember(const std::shared_ptr<Connection>& connection) {
         std::lock_guard lock(mutex);
@@ -168,14 +251,17 @@ struct ServerState {
 };
 
 // Reads requests and writes answers on one connection, plain or TLS, until the client leaves,
-// a deadline passes or the server stops. Every step runs on the connection's strand.
+// a deadline passes or the server stops. Every step runs on the connection's strand, but for
+// the bcrypt check, which runs on the verifier and posts its verdict back.
 template <class Stream>
 class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
 public:
     template <class... StreamArgs>
-    Session(ServerState& state, std::string remote, StreamArgs&&... stream_args)
+    Session(ServerState& state, std::string remote, SettingsPtr settings,
+            StreamArgs&&... stream_args)
         : state_(state),
           remote_(std::move(remote)),
+          settings_(std::move(settings)),
           stream_(std::forward<StreamArgs>(stream_args)...) {}
 
     ~Session() override { state_.forget(this); }
@@ -183,7 +269,7 @@ public:
     void start() {
         state_.remember(this->shared_from_this());
         if constexpr (std::is_same_v<Stream, TlsStream>) {
-            lowest().expires_after(kHeaderTimeout);
+            lowest().expires_after(kHandshakeTimeout);
             stream_.async_handshake(ssl::stream_base::server, bind(&Session::on_handshake));
         } else {
             do_read_header();
@@ -203,6 +289,7 @@ private:
         return beast::bind_front_handler(member, this->shared_from_this());
     }
 
+    // A failed handshake (a refused client certificate, a port scan) just ends the connection.
     void on_handshake(error_code ec) {
         if (!ec) {
             do_read_header();
@@ -251,18 +338,62 @@ private:
         shut_down();
     }
 
+    // Every path needs a user when the web configuration has users, as in exporter-toolkit.
     void on_request() {
-        BeastRequest request = parser_->release();
-        RequestFraming framing{request.version(), request.keep_alive(),
-                               request.method() == http::verb::head};
-        ServerRequest plain = to_server_request(std::move(request), remote_);
-        response_ = to_beast_response(call_handler(state_.handler, plain), framing);
+        request_ = parser_->release();
+        settings_ = state_.current_settings();
+        const BasicAuthUsers& users = settings_->config.users;
+        if (users.empty()) {
+            return serve();
+        }
+        const auto authorization = request_[http::field::authorization];
+        auto credentials =
+            parse_basic_authorization(std::string_view(authorization.data(), authorization.size()));
+        if (!credentials) {
+            return respond(unauthorized());
+        }
+        if (state_.auth.verified_before(users, *credentials)) {
+            return serve();
+        }
+        verify_elsewhere(std::move(*credentials));
+    }
+
+    // bcrypt takes tens of milliseconds by design; on the verifier it holds up no server
+    // thread, and a flood of guesses queues there instead of stalling every scrape.
+    void verify_elsewhere(BasicCredentials credentials) {
+        asio::post(*state_.verifier, [self = this->shared_from_this(), settings = settings_,
+                                      credentials = std::move(credentials)] {
+            const bool granted = self->state_.auth.verify(settings->config.users, credentials);
+            asio::post(self->stream_.get_executor(), [self, granted] {
+                if (granted) {
+                    self->serve();
+                } else {
+                    self->respond(unauthorized());
+                }
+            });
+        });
+    }
+
+    void serve() {
+        if (!is_allowed_method(request_.method())) {
+            return respond(method_not_allowed());
+        }
+        respond(call_handler(state_.handler, to_server_request(request_, remote_)));
+    }
+
+    void respond(ServerResponse response) {
+        RequestFraming framing{request_.version(), request_.keep_alive(),
+                               request_.method() == http::verb::head};
+        response_ = to_beast_response(std::move(response), framing);
+        add_configured_headers(response_, *settings_);
+        request_ = {};
         do_write();
     }
 
     void send_error(int status, std::string body) {
         response_ = BeastResponse{static_cast<http::status>(status), 11};
         response_.set(http::field::content_type, "text/plain; charset=utf-8");
+        add_configured_headers(response_, *state_.current_settings());
         response_.body() = std::move(body);
         response_.prepare_payload();
         response_.keep_alive(false);
@@ -298,9 +429,12 @@ private:
 
     ServerState& state_;
     std::string remote_;
+    // Holds the TLS context the stream was made with; later, the settings of the request.
+    SettingsPtr settings_;
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    BeastRequest request_;
     BeastResponse response_;
 };
 
@@ -390,27 +524,19 @@ tcp::acceptor open_acceptor(asio::io_context& ioc, const std::string& text) {
     }
 }
 
-template <class Load>
-void load_tls_file(const char* what, const std::string& file, Load load) {
-    try {
-        load();
-    } catch (const boost::system::system_error& e) {
-        throw std::runtime_error("cannot load TLS " + std::string(what) + " " + file + ": " +
-                                 e.code().message());
-    }
+std::vector<std::string> watched_paths(const std::string& file) {
+    return file.empty() ? std::vector<std::string>{} : std::vector<std::string>{file};
 }
 
-std::unique_ptr<ssl::context> make_tls_context(const ServerTls& tls) {
-    auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-    context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                         ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                         ssl::context::no_tlsv1_1);
-    load_tls_file("certificate", tls.cert_file,
-                  [&] { context->use_certificate_chain_file(tls.cert_file); });
-    load_tls_file("key", tls.key_file,
-                  [&] { context->use_private_key_file(tls.key_file, ssl::context::pem); });
-    return context;
+std::vector<FileStamp> stamp_files(const std::vector<std::string>& files) {
+    std::vector<FileStamp> stamps;
+    for (const auto& file : files) {
+        stamps.push_back(stamp_file(file));
+    }
+    return stamps;
 }
+
+LogField tls_field(const Settings& settings) { return {"tls", settings.tls ? "on" : "off"}; }
 
 }  // namespace
 
@@ -424,8 +550,10 @@ struct HttpServer::Impl {
     // Declared before the io_context: connections still queued in it reach back to the state
     // and the TLS context when it destroys them.
     ServerState state;
-    std::unique_ptr<ssl::context> tls;
     int thread_count = 1;
+    std::size_t max_connections = 0;
+    std::optional<Logger> log;
+    std::atomic<bool> at_connection_limit = false;
     asio::io_context ioc;
     std::vector<tcp::acceptor> acceptors;
     std::vector<std::string> bound;
@@ -433,10 +561,29 @@ struct HttpServer::Impl {
     bool started = false;
     std::vector<std::thread> threads;
 
+    // The web configuration file and what was last seen of it and its files.
+    std::string web_config_file;
+    std::chrono::milliseconds check_interval{0};
+    std::mutex reload_mutex;  // guards what follows, and one reload at a time
+    std::vector<std::string> watched;
+    std::vector<FileStamp> stamps;
+    std::vector<FileStamp> settling;  // a change seen at the last check, not applied yet
+    bool tls_on = false;
+    asio::steady_timer watch_timer{ioc};
+    // Destroyed before the io_context, so that checks still queued, which hold connections,
+    // go while their sockets can still be closed.
+    asio::thread_pool verifier{1};
+
     void do_accept(std::size_t index);
     void on_accept(std::size_t index, error_code ec, tcp::socket socket);
+    bool refuse_over_limit(tcp::socket& socket);
     void start_session(tcp::socket socket);
     void run_thread();
+
+    SettingsPtr load_web_config_locked();
+    void reload_locked();
+    void do_watch();
+    void check_files();
 };
 
 void HttpServer::Impl::do_accept(std::size_t index) {
@@ -452,7 +599,9 @@ void HttpServer::Impl::on_accept(std::size_t index, error_code ec, tcp::socket s
         return;
     }
     if (!ec) {
-        start_session(std::move(socket));
+        if (!refuse_over_limit(socket)) {
+            start_session(std::move(socket));
+        }
         return do_accept(index);
     }
 
@@ -465,6 +614,22 @@ void HttpServer::Impl::on_accept(std::size_t index, error_code ec, tcp::socket s
     });
 }
 
+// Closing at once, rather than leaving clients in the backlog, tells a client over the limit
+// where it stands; the slots free up as idle connections reach their deadlines.
+bool HttpServer::Impl::refuse_over_limit(tcp::socket& socket) {
+    if (state.open_connections() < max_connections) {
+        at_connection_limit = false;
+        return false;
+    }
+    error_code ignored;
+    socket.close(ignored);
+    if (!at_connection_limit.exchange(true) && log) {
+        log->warn("connection limit reached; closing new connections",
+                  {{"max_connections", max_connections}});
+    }
+    return true;
+}
+
 void HttpServer::Impl::start_session(tcp::socket socket) {
     error_code ec;
     auto remote_endpoint = socket.remote_endpoint(ec);
@@ -472,10 +637,16 @@ void HttpServer::Impl::start_session(tcp::socket socket) {
         return;  // The client left before we looked.
     }
     auto remote = format_endpoint(remote_endpoint);
-    if (tls) {
-        std::make_shared<Session<TlsStream>>(state, remote, std::move(socket), *tls)->start();
+    auto settings = state.current_settings();
+    if (settings->tls) {
+        auto& context = *settings->tls;
+        std::make_shared<Session<TlsStream>>(state, remote, std::move(settings), std::move(socket),
+                                             context)
+            ->start();
     } else {
-        std::make_shared<Session<PlainStream>>(state, remote, std::move(socket))->start();
+        std::make_shared<Session<PlainStream>>(state, remote, std::move(settings),
+                                               std::move(socket))
+            ->start();
     }
 }
 
@@ -490,17 +661,117 @@ void HttpServer::Impl::run_thread() {
     }
 }
 
+// Stamps are taken before the file is read, so that a change during the load shows as a
+// change at the next check rather than being missed.
+SettingsPtr HttpServer::Impl::load_web_config_locked() {
+    auto seen = stamp_files(watched);
+    WebConfig config;
+    try {
+        config = load_web_config(web_config_file);
+    } catch (const ConfigError&) {
+        stamps = std::move(seen);
+        throw;
+    }
+    if (auto files = watched_files(config); files != watched) {
+        watched = std::move(files);
+        seen = stamp_files(watched);
+    }
+    stamps = std::move(seen);
+    return make_settings(std::move(config));
+}
+
+void HttpServer::Impl::reload_locked() {
+    SettingsPtr settings = load_web_config_locked();
+    if (static_cast<bool>(settings->tls) != tls_on) {
+        throw ConfigError(web_config_file, "tls_server_config",
+                          "turning TLS on or off needs a restart");
+    }
+    state.replace_settings(settings);
+    if (log) {
+        log->info("web configuration reloaded",
+                  {{"path", web_config_file},
+                   tls_field(*settings),
+                   {"basic_auth_users", settings->config.users.size()}});
+    }
+}
+
+void HttpServer::Impl::do_watch() {
+    watch_timer.expires_after(check_interval);
+    watch_timer.async_wait([this](error_code ec) {
+        if (ec) {
+            return;
+        }
+        check_files();
+        do_watch();
+    });
+}
+
+// Runs on a server thread; a broken new file is logged once, at the change that broke it. A
+// change applies once the files look the same at two checks in a row: an editor that writes a
+// file in place would otherwise be caught halfway, and an empty file is a valid configuration
+// without authentication.
+void HttpServer::Impl::check_files() {
+    std::lock_guard lock(reload_mutex);
+    auto now = stamp_files(watched);
+    if (now == stamps) {
+        settling.clear();
+        return;
+    }
+    if (now != settling) {
+        settling = std::move(now);
+        return;
+    }
+    try {
+        reload_locked();
+    } catch (const std::exception& e) {
+        if (log) {
+            log->error("cannot reload the web configuration; keeping the running one",
+                       {{"path", web_config_file}, {"err", e.what()}});
+        }
+    }
+}
+
+namespace {
+
+SettingsPtr settings_from_options(const HttpServerOptions& options) {
+    WebConfig config;
+    if (options.tls) {
+        config.tls = WebTlsConfig{};
+        config.tls->cert_file = options.tls->cert_file;
+        config.tls->key_file = options.tls->key_file;
+    }
+    return make_settings(std::move(config));
+}
+
+}  // namespace
+
 HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler)
     : impl_(std::make_unique<Impl>()) {
     impl_->state.handler = std::move(handler);
     impl_->state.max_body_bytes = options.max_request_body_bytes;
+    impl_->state.verifier = &impl_->verifier;
     impl_->thread_count = std::max(1, options.threads);
-    if (options.tls) {
-        impl_->tls = make_tls_context(*options.tls);
+    impl_->max_connections = std::max<std::size_t>(1, options.max_connections);
+    impl_->log = options.log;
+    impl_->web_config_file = options.web_config_file;
+    impl_->check_interval = options.web_config_check_interval;
+    if (options.tls && !options.web_config_file.empty()) {
+        throw std::invalid_argument("set either a web configuration file or TLS files, not both");
     }
+    impl_->watched = watched_paths(options.web_config_file);
+    auto settings = options.web_config_file.empty() ? settings_from_options(options)
+                                                    : impl_->load_web_config_locked();
+    impl_->tls_on = static_cast<bool>(settings->tls);
+    impl_->state.replace_settings(settings);
     for (const auto& address : options.listen_addresses) {
         impl_->acceptors.push_back(open_acceptor(impl_->ioc, address));
         impl_->bound.push_back(format_endpoint(impl_->acceptors.back().local_endpoint()));
+    }
+    if (impl_->log && !impl_->web_config_file.empty()) {
+        impl_->log->info("web configuration loaded",
+                         {{"path", impl_->web_config_file},
+                          tls_field(*settings),
+                          {"basic_auth_users", settings->config.users.size()}});
     }
 }
 
@@ -514,6 +785,9 @@ void HttpServer::start() {
     impl_->started = true;
     for (std::size_t i = 0; i < impl_->acceptors.size(); ++i) {
         impl_->do_accept(i);
+    }
+    if (!impl_->web_config_file.empty()) {
+        impl_->do_watch();
     }
     for (int i = 0; i < impl_->thread_count; ++i) {
         impl_->threads.emplace_back([impl = impl_.get()] { impl->run_thread(); });
@@ -546,5 +820,15 @@ void HttpServer::stop() {
 }
 
 std::vector<std::string> HttpServer::bound_addresses() const { return impl_->bound; }
+
+void HttpServer::reload_web_config() {
+    if (impl_->web_config_file.empty()) {
+        return;
+    }
+    std::lock_guard lock(impl_->reload_mutex);
+    impl_->reload_locked();
+}
+
+void check_web_config(const std::string& file) { (void)make_settings(load_web_config(file)); }
 
 }  // namespace engagevoice

@@ -2,15 +2,21 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -18,13 +24,24 @@
 
 #include <catch2/catch.hpp>
 
+#include "engagevoice/config.hpp"
+#include "engagevoice/encoding.hpp"
 #include "engagevoice/https_client.hpp"
+#include "engagevoice/logging.hpp"
 
 using namespace engagevoice;
 
 namespace {
 
 const std::string kTlsDir = std::string(ENGAGEVOICE_FIXTURES_DIR) + "/tls/";
+const std::string kWebDir = std::string(ENGAGEVOICE_FIXTURES_DIR) + "/web/";
+
+// The user of tests/fixtures/web/users_only.yml and tls_and_users.yml, and a second one.
+const std::string kUser = "prometheus";
+const std::string kPassword = "scrape-secret";
+const std::string kHash = "$2y$10$aOcY4GiZd8Z8gG2cx1dJCeVHwcS42gBBgUYc8q/s2NfECXeFm5kpC";
+const std::string kOtherHash = "$2b$10$elOay9j8uos0nW/Sv.p2b.XN.hoymP77zMmaIkXXOoRXK2Vc5zGJK";
+const std::string kOtherPassword = "other-secret";
 
 std::uint16_t port_of(const std::string& address) {
     return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
@@ -57,9 +74,12 @@ public:
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
 
-    void send(const std::string& data) {
-        REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) ==
-                static_cast<ssize_t>(data.size()));
+    void send(const std::string& data) { REQUIRE(try_send(data)); }
+
+    // False when the server closed or reset the connection first.
+    bool try_send(const std::string& data) {
+        return ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) ==
+               static_cast<ssize_t>(data.size());
     }
 
     // Reads one response whose body length is given by Content-Length (none without it).
@@ -107,6 +127,137 @@ private:
 
 std::string get(const std::string& target, const std::string& method = "GET") {
     return method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+}
+
+std::string get_as(const std::string& target, const std::string& user,
+                   const std::string& password) {
+    return "GET " + target + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Basic " +
+           base64_encode(user + ":" + password) + "\r\n\r\n";
+}
+
+// What a TLS client on OpenSSL alone saw: it does not check the server's certificate, so that
+// the tests can look at which one the server showed, and may present a client certificate.
+struct TlsExchange {
+    std::string server_name;  // the CN of the server's certificate; "" without a handshake
+    std::string response;     // all the server sent before it closed; "" when it refused
+};
+
+std::string common_name(SSL* ssl) {
+    X509* peer = SSL_get1_peer_certificate(ssl);
+    char name[256] = {};
+    if (peer != nullptr) {
+        X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, name, sizeof name);
+        X509_free(peer);
+    }
+    return name;
+}
+
+int connect_loopback(std::uint16_t port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    timeval timeout{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    return fd;
+}
+
+// Sends one request with "Connection: close" and reads until the server closes.
+TlsExchange tls_exchange(std::uint16_t port, const std::string& client_name = "") {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()),
+                                                              &SSL_CTX_free);
+    if (!client_name.empty()) {
+        REQUIRE(SSL_CTX_use_certificate_chain_file(
+                    context.get(), (kTlsDir + client_name + "_cert.pem").c_str()) == 1);
+        REQUIRE(SSL_CTX_use_PrivateKey_file(context.get(),
+                                            (kTlsDir + client_name + "_key.pem").c_str(),
+                                            SSL_FILETYPE_PEM) == 1);
+    }
+    const int fd = connect_loopback(port);
+    std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(context.get()), &SSL_free);
+    SSL_set_fd(ssl.get(), fd);
+    TlsExchange exchange;
+    if (SSL_connect(ssl.get()) == 1) {
+        exchange.server_name = common_name(ssl.get());
+        const std::string request =
+            "GET /tls HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        SSL_write(ssl.get(), request.data(), static_cast<int>(request.size()));
+        char chunk[4096];
+        int got = 0;
+        while ((got = SSL_read(ssl.get(), chunk, sizeof chunk)) > 0) {
+            exchange.response.append(chunk, static_cast<std::size_t>(got));
+        }
+    }
+    ssl.reset();
+    ::close(fd);
+    ERR_clear_error();
+    return exchange;
+}
+
+// A scratch directory for web configurations that change during a test; files are replaced
+// by a rename, as a deployment tool would, so the server never reads half a file.
+class ScratchDir {
+public:
+    ScratchDir() {
+        static std::atomic<int> count = 0;
+        path_ = std::filesystem::temp_directory_path() /
+                ("http_server_test_" + std::to_string(::getpid()) + "_" + std::to_string(count++));
+        std::filesystem::create_directories(path_);
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    ScratchDir(const ScratchDir&) = delete;
+    ScratchDir& operator=(const ScratchDir&) = delete;
+
+    std::string write(const std::string& name, const std::string& text) const {
+        auto temporary = path_ / (name + ".tmp");
+        std::ofstream(temporary, std::ios::trunc) << text;
+        std::filesystem::rename(temporary, path_ / name);
+        return (path_ / name).string();
+    }
+
+    std::string copy(const std::string& from, const std::string& name) const {
+        std::ifstream in(from);
+        std::stringstream text;
+        text << in.rdbuf();
+        return write(name, text.str());
+    }
+
+    std::string read(const std::string& name) const {
+        std::ifstream in(path_ / name);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+// Tries `check` every 50 ms for up to 20 seconds: a generous limit, not a timing assertion.
+bool eventually(const std::function<bool()>& check) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (check()) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return check();
+}
+
+// The status line of the answer to one request on a new connection; "" when the server closed.
+std::string status_line(std::uint16_t port, const std::string& request) {
+    RawConnection client(port);
+    if (!client.try_send(request) || client.closed_by_server()) {
+        return "";
+    }
+    const std::string response = client.read_response();
+    return response.substr(0, response.find("\r\n"));
 }
 
 HttpServerOptions local_options() {
@@ -436,4 +587,227 @@ TEST_CASE("http server throws naming a certificate or key it cannot load", "[htt
                Catch::Contains("key " + missing));
     CHECK_THAT(fails_with({kTlsDir + "localhost_cert.pem", kTlsDir + "other_key.pem"}),
                Catch::Contains("key " + kTlsDir + "other_key.pem"));
+}
+
+TEST_CASE("http server answers methods other than get, head, post and put with 405",
+          "[http_server]") {
+    std::atomic<int> calls = 0;
+    HttpServer server(local_options(), [&](const ServerRequest& request) {
+        ++calls;
+        return echo_path(request);
+    });
+    server.start();
+    RawConnection client(port_of(server.bound_addresses().at(0)));
+
+    client.send(get("/metrics", "DELETE"));
+    auto refused = client.read_response();
+    client.send(get("/metrics", "OPTIONS"));
+    auto options = client.read_response();
+    client.send("PUT /-/reload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+    auto put = client.read_response();
+
+    CHECK(refused.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0) == 0);
+    CHECK(refused.find("Allow: GET, HEAD, POST, PUT\r\n") != std::string::npos);
+    CHECK(options.rfind("HTTP/1.1 405 ", 0) == 0);
+    CHECK(put.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(calls == 1);
+}
+
+TEST_CASE("http server closes connections beyond its limit at once", "[http_server]") {
+    auto options = local_options();
+    options.max_connections = 2;
+    HttpServer server(options, echo_path);
+    server.start();
+    auto port = port_of(server.bound_addresses().at(0));
+    std::optional<RawConnection> first(port);
+    RawConnection second(port);
+    first->send(get("/first"));
+    second.send(get("/second"));
+    REQUIRE(first->read_response().find("path=/first") != std::string::npos);
+    REQUIRE(second.read_response().find("path=/second") != std::string::npos);
+
+    RawConnection third(port);
+    CHECK(third.closed_by_server());
+
+    // A client leaving frees its slot for the next one.
+    first.reset();
+    CHECK(eventually([port] { return status_line(port, get("/next")) == "HTTP/1.1 200 OK"; }));
+    second.send(get("/still"));
+    CHECK(second.read_response().find("path=/still") != std::string::npos);
+}
+
+TEST_CASE("http server asks every path for a user of the web configuration",
+          "[http_server][web_config]") {
+    auto options = local_options();
+    options.web_config_file = kWebDir + "users_only.yml";
+    std::atomic<int> calls = 0;
+    HttpServer server(options, [&](const ServerRequest& request) {
+        ++calls;
+        return echo_path(request);
+    });
+    server.start();
+    RawConnection client(port_of(server.bound_addresses().at(0)));
+
+    client.send(get("/metrics"));
+    auto anonymous = client.read_response();
+    client.send(get_as("/metrics", kUser, "wrong"));
+    auto wrong = client.read_response();
+    client.send(get_as("/metrics", "nobody", kPassword));
+    auto unknown = client.read_response();
+    client.send("GET / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + kPassword +
+                "\r\n\r\n");
+    auto bearer = client.read_response();
+    CHECK(calls == 0);
+    client.send(get_as("/metrics", kUser, kPassword));
+    auto right = client.read_response();
+    client.send(get_as("/-/healthy", kUser, kPassword));
+    auto again = client.read_response();
+
+    for (const auto& refused : {anonymous, wrong, unknown, bearer}) {
+        CHECK(refused.rfind("HTTP/1.1 401 Unauthorized\r\n", 0) == 0);
+        CHECK(refused.find("WWW-Authenticate: Basic realm=\"engage_voice_exporter\"\r\n") !=
+              std::string::npos);
+    }
+    CHECK(right.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(right.substr(right.size() - 13) == "path=/metrics");
+    CHECK(again.substr(again.size() - 15) == "path=/-/healthy");
+    CHECK(calls == 2);
+}
+
+TEST_CASE("http server adds the configured headers to every answer", "[http_server][web_config]") {
+    ScratchDir dir;
+    auto options = local_options();
+    options.max_request_body_bytes = 4;
+    options.web_config_file = dir.write("web.yml",
+                                        "http_server_config:\n"
+                                        "  headers:\n"
+                                        "    X-Frame-Options: deny\n"
+                                        "    X-Content-Type-Options: nosniff\n"
+                                        "basic_auth_users:\n"
+                                        "  prometheus: " +
+                                            kHash + "\n");
+    HttpServer server(options, echo_path);
+    server.start();
+    auto port = port_of(server.bound_addresses().at(0));
+    RawConnection client(port);
+
+    client.send(get_as("/", kUser, kPassword));
+    auto served = client.read_response();
+    client.send(get("/"));
+    auto refused = client.read_response();
+    RawConnection large(port);
+    large.send("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\n");
+    auto too_large = large.read_response();
+
+    for (const auto& response : {served, refused, too_large}) {
+        CHECK(response.find("X-Frame-Options: deny\r\n") != std::string::npos);
+        CHECK(response.find("X-Content-Type-Options: nosniff\r\n") != std::string::npos);
+    }
+    CHECK(served.rfind("HTTP/1.1 200 ", 0) == 0);
+    CHECK(refused.rfind("HTTP/1.1 401 ", 0) == 0);
+    CHECK(too_large.rfind("HTTP/1.1 413 ", 0) == 0);
+}
+
+TEST_CASE("http server requires a client certificate from the configured ca",
+          "[http_server][tls][web_config]") {
+    auto options = local_options();
+    options.web_config_file = kWebDir + "mutual_tls.yml";
+    HttpServer server(options, echo_path);
+    server.start();
+    auto port = port_of(server.bound_addresses().at(0));
+
+    auto accepted = tls_exchange(port, "client");
+    auto other_ca = tls_exchange(port, "other");
+    auto none = tls_exchange(port);
+
+    CHECK(accepted.server_name == "localhost");
+    CHECK(accepted.response.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+    CHECK(accepted.response.find("path=/tls") != std::string::npos);
+    CHECK(other_ca.response.empty());
+    CHECK(none.response.empty());
+}
+
+TEST_CASE("http server serves a rotated certificate to new connections without a restart",
+          "[http_server][tls][web_config]") {
+    ScratchDir dir;
+    dir.copy(kTlsDir + "localhost_cert.pem", "cert.pem");
+    dir.copy(kTlsDir + "localhost_key.pem", "key.pem");
+    std::ofstream log_file(dir.write("server.log", ""));
+    auto options = local_options();
+    options.web_config_file =
+        dir.write("web.yml", "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n");
+    options.web_config_check_interval = std::chrono::milliseconds(50);
+    options.log = Logger(log_file, LogLevel::Info, LogFormat::Logfmt);
+    HttpServer server(options, echo_path);
+    server.start();
+    auto port = port_of(server.bound_addresses().at(0));
+    REQUIRE(tls_exchange(port).server_name == "localhost");
+
+    // The key first: until the certificate follows, the pair does not match and the old stays.
+    dir.copy(kTlsDir + "other_key.pem", "key.pem");
+    dir.copy(kTlsDir + "other_cert.pem", "cert.pem");
+
+    CHECK(eventually([port] { return tls_exchange(port).server_name == "other.example"; }));
+    CHECK(tls_exchange(port).response.find("path=/tls") != std::string::npos);
+    server.stop();
+    CHECK_THAT(dir.read("server.log"), Catch::Contains("msg=\"web configuration reloaded\""));
+}
+
+TEST_CASE("http server keeps its web configuration when a new one is invalid",
+          "[http_server][web_config]") {
+    ScratchDir dir;
+    std::ofstream log_file(dir.write("server.log", ""));
+    auto options = local_options();
+    options.web_config_file =
+        dir.write("web.yml", "basic_auth_users:\n  prometheus: \"" + kHash + "\"\n");
+    options.web_config_check_interval = std::chrono::milliseconds(50);
+    options.log = Logger(log_file, LogLevel::Debug, LogFormat::Logfmt);
+    HttpServer server(options, echo_path);
+    server.start();
+    auto port = port_of(server.bound_addresses().at(0));
+    const auto as_prometheus = get_as("/", kUser, kPassword);
+    const auto as_grafana = get_as("/", "grafana", kOtherPassword);
+    REQUIRE(status_line(port, as_prometheus) == "HTTP/1.1 200 OK");
+
+    // A password where its hash belongs: refused, logged without the password.
+    dir.write("web.yml", "basic_auth_users:\n  prometheus: " + kPassword + "\n");
+    REQUIRE(eventually(
+        [&] { return dir.read("server.log").find("cannot reload") != std::string::npos; }));
+    CHECK(status_line(port, as_prometheus) == "HTTP/1.1 200 OK");
+
+    SECTION("a valid file then applies to new requests") {
+        dir.write("web.yml", "basic_auth_users:\n  grafana: \"" + kOtherHash + "\"\n");
+        CHECK(eventually([&] { return status_line(port, as_grafana) == "HTTP/1.1 200 OK"; }));
+        CHECK(status_line(port, as_prometheus) == "HTTP/1.1 401 Unauthorized");
+    }
+    SECTION("an explicit reload throws and keeps the running configuration") {
+        CHECK_THROWS_AS(server.reload_web_config(), ConfigError);
+        dir.write("web.yml", "tls_server_config:\n  cert_file: " + kTlsDir +
+                                 "localhost_cert.pem\n  key_file: " + kTlsDir +
+                                 "localhost_key.pem\n");
+        CHECK_THROWS_WITH(server.reload_web_config(), Catch::Contains("needs a restart"));
+        CHECK(status_line(port, as_prometheus) == "HTTP/1.1 200 OK");
+    }
+    server.stop();
+    const auto log = dir.read("server.log");
+    CHECK_THAT(log, Catch::Contains("basic_auth_users.prometheus"));
+    CHECK_THAT(log, !Catch::Contains(kPassword));
+    CHECK_THAT(log, !Catch::Contains(kHash));
+}
+
+TEST_CASE("http server refuses to start on an invalid web configuration",
+          "[http_server][web_config]") {
+    auto options = local_options();
+    options.web_config_file = kWebDir + "invalid/verify_without_ca.yml";
+
+    try {
+        HttpServer server(options, echo_path);
+        FAIL("started");
+    } catch (const ConfigError& e) {
+        CHECK(e.file() == options.web_config_file);
+        CHECK(e.key() == "tls_server_config.client_ca_file");
+    }
+    options.web_config_file = kWebDir + "users_only.yml";
+    options.tls = ServerTls{kTlsDir + "localhost_cert.pem", kTlsDir + "localhost_key.pem"};
+    CHECK_THROWS_AS(HttpServer(options, echo_path), std::invalid_argument);
 }
