@@ -187,7 +187,8 @@ check_only_reason() {
         count=$(errors "$other")
         [ "$count" = 0 ] || fail "a failure was counted with reason $other ($count)"
     done
-    count=$(metric "engagevoice_api_requests_total{account_id=\"15300002\",code=\"$code\",endpoint=\"$endpoint\"}")
+    local series="engagevoice_api_requests_total{account_id=\"15300002\",code=\"$code\","
+    count=$(metric "${series}endpoint=\"$endpoint\"}")
     [ "$count" != absent ] || fail "no $endpoint request counted with code $code"
 }
 
