@@ -63,7 +63,8 @@ public:
     explicit MockApi(MockApiOptions options, std::shared_ptr<const Clock> clock = nullptr);
 
     // Answers one request. Never throws: a surprise becomes a 500 with a JSON error body.
-    // Thread-safe; report dumps and the sign-in state are serialised.
+    // Thread-safe; report dumps and the sign-in state are serialised. A delay fault holds the
+    // call, and only it, until the delay passes, a new plan is set or end_delays() is called.
     ServerResponse handle(const ServerRequest& request) const;
 
     // What the mock saw so far, as GET /mock/stats shows it. Thread-safe.
