@@ -17,6 +17,7 @@
 #include <span>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
@@ -491,6 +492,9 @@ namespace {
 std::string openssl_error() {
     const unsigned long code = ERR_get_error();
     ERR_clear_error();
+    if (code != 0 && ERR_SYSTEM_ERROR(code)) {
+        return std::generic_category().message(ERR_GET_REASON(code));
+    }
     const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
     return reason != nullptr ? reason : "unknown error";
 }
