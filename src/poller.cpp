@@ -154,21 +154,32 @@ PollOutcome Poller::record_success(const BusinessDay& day, std::size_t bytes, st
 PollOutcome Poller::record_failure(const PollError& error) {
     metrics_.poll_failed(error.kind);
     std::size_t failures = 0;
+    bool news = false;
     {
         std::lock_guard lock(mutex_);
         failures = ++status_.consecutive_failures;
         status_.finished_first_poll = true;
         status_.last_poll_ok = false;
-        status_.last_error = describe(error);
+        const std::string described = describe(error);
+        // The first failure in a row is news, and so is a different one within the run (a
+        // missing secret file followed by a wrong password); plain repeats are not.
+        news = failures == 1 || described != status_.last_error;
+        status_.last_error = described;
     }
 
-    // The first failure in a row is news; the repeats are not.
-    const LogLevel level = failures == 1 ? LogLevel::Warn : LogLevel::Debug;
-    log_.log(level, "poll failed", {{"account_id", account_.account_id},
-                                    {"reason", reason_label(error.kind)},
-                                    {"err", error.message},
-                                    {"body", error.body_excerpt},
-                                    {"failed_polls", failures}});
+    const LogLevel level = news ? LogLevel::Warn : LogLevel::Debug;
+    if (error.body_excerpt.empty()) {
+        log_.log(level, "poll failed", {{"account_id", account_.account_id},
+                                        {"reason", reason_label(error.kind)},
+                                        {"err", error.message},
+                                        {"failed_polls", failures}});
+    } else {
+        log_.log(level, "poll failed", {{"account_id", account_.account_id},
+                                        {"reason", reason_label(error.kind)},
+                                        {"err", error.message},
+                                        {"body", error.body_excerpt},
+                                        {"failed_polls", failures}});
+    }
     PollOutcome outcome;
     outcome.error = error;
     return outcome;

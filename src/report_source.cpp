@@ -37,6 +37,13 @@ PollError status_error(const HttpResponse& response, const HeaderList& sent) {
         error.kind = PollError::Kind::Http;
     }
     error.message = "report request answered " + std::to_string(status);
+    if (status == 401) {
+        error.message += ": the token was not accepted; check auth (a static token may be wrong "
+                         "or expired; a signed-in session is started afresh at the next poll)";
+    } else if (status == 403) {
+        error.message += ": the user lacks the right to run reports for this account, or "
+                         "account_id is not theirs";
+    }
     error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
     return error;
 }
@@ -143,6 +150,11 @@ Result<FetchedReport> EngageReportSource::fetch(const BusinessDay& day,
     }
     if (!response) {
         return response.error();
+    }
+    // A token the upstream no longer knows (revoked, or its sessions were lost) is not kept
+    // until its expiry: the next poll signs in afresh. A 403 is about rights, not the token.
+    if (response->status == 401) {
+        tokens_->rejected();
     }
     return check_report_response(std::move(*response), sent_auth_);
 }

@@ -122,7 +122,7 @@ Result<EngageTokens> SessionTokenSource::refresh(Deadline deadline) {
     // The refresh token is spent by this call whatever happens: using it twice could be
     // taken by the upstream as a stolen token.
     const std::string refresh_token = std::exchange(tokens_.refresh_token, {});
-    tokens_.access_token.clear();
+    drop_access_token();
     auto refreshed = api_.refresh(refresh_token, deadline);
     metrics_.token_refresh(refreshed ? SignInResult::Success
                                      : sign_in_result(refreshed.error()));
@@ -213,8 +213,22 @@ void SessionTokenSource::failed(const PollError& error) {
 }
 
 bool SessionTokenSource::invalidate() {
-    tokens_.access_token.clear();
+    drop_access_token();
     return true;
+}
+
+void SessionTokenSource::rejected() {
+    drop_access_token();
+    tokens_.refresh_token.clear();
+    ringcentral_token_.reset();
+    log_.info("credentials refused by the API; signing in again at the next poll",
+              {{"account_id", account_id_}});
+}
+
+void SessionTokenSource::drop_access_token() {
+    tokens_.access_token.clear();
+    std::lock_guard lock(status_mutex_);
+    status_.token_expiry.reset();
 }
 
 AuthStatus SessionTokenSource::status() const {

@@ -161,7 +161,9 @@ Result<EngageTokens> SignInApi::exchange(const std::string& ringcentral_access_t
                          deadline);
     return engage_tokens("Engage token exchange", std::move(response),
                          {ringcentral_access_token},
-                         "the RingCentral user of auth.jwt may have no Engage Voice access");
+                         "the RingCentral token was not accepted (revoked, or the RingCentral "
+                         "user of auth.jwt has no Engage Voice access); the next sign-in gets a "
+                         "new one");
 }
 
 Result<EngageTokens> SignInApi::admin_login(const EngageLoginCredentials& credentials,

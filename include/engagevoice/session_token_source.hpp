@@ -53,6 +53,8 @@ public:
     Result<HeaderList> headers(std::chrono::steady_clock::time_point deadline) override;
     // Forgets the access token, so the next headers() refreshes it. Always true.
     bool invalidate() override;
+    // Drops the access, refresh and platform tokens.
+    void rejected() override;
     AuthStatus status() const override;
 
 private:
@@ -63,6 +65,8 @@ private:
     Result<EngageTokens> sign_in_with_login(std::chrono::steady_clock::time_point deadline);
     HeaderList keep(EngageTokens tokens, bool signed_in);
     void failed(const PollError& error);
+    // Forgets the access token, and says so on the landing page.
+    void drop_access_token();
 
     AuthConfig auth_;
     std::unique_ptr<HttpsClient> client_;

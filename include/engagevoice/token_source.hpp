@@ -36,6 +36,12 @@ public:
     // false.
     virtual bool invalidate() = 0;
 
+    // Told that the API refused the headers last given for another reason than expiry (a 401
+    // or 403 that does not say expired: a revoked token, an upstream that forgot its sessions).
+    // A session source drops every token it holds, so the next poll signs in afresh; a static
+    // token has nothing to drop.
+    virtual void rejected() {}
+
     // Thread-safe, for the landing page.
     virtual AuthStatus status() const = 0;
 };

@@ -153,9 +153,11 @@ public:
         ++serial_;
         return true;
     }
+    void rejected() override { ++rejections; }
     AuthStatus status() const override { return {}; }
 
     int serial_ = 1;
+    int rejections = 0;
 };
 
 // The report endpoint, answering each request with the next of `answers` (the last one
@@ -164,6 +166,7 @@ struct ReportUpstream {
     std::vector<ServerResponse> answers;
     std::mutex mutex;
     std::vector<std::string> tokens_seen;
+    std::shared_ptr<CountingTokens> tokens = std::make_shared<CountingTokens>();
     testing::LoopbackServer server{[this](const ServerRequest& request) {
         std::lock_guard lock(mutex);
         tokens_seen.push_back(request.header("Authorization"));
@@ -174,7 +177,6 @@ struct ReportUpstream {
         AccountConfig account;
         account.account_id = "15300002";
         account.api_url = server.url("/voice/api/v1");
-        auto tokens = std::make_shared<CountingTokens>();
         EngageReportSource source(account,
                                   std::make_unique<HttpsClient>(testing::plain_http_options()),
                                   tokens, [](const std::string&, int) {});
@@ -241,6 +243,8 @@ TEST_CASE("a 401 or 403 that is not about expiry fails at once with the upstream
     CHECK(report.error().kind == PollError::Kind::Auth);
     CHECK_FALSE(report.error().body_excerpt.empty());
     CHECK(upstream.tokens_seen.size() == 1);
+    // A 401 drops the session so the next poll signs in afresh; a 403 is about rights.
+    CHECK(upstream.tokens->rejections == (report.error().status == 401 ? 1 : 0));
 }
 
 TEST_CASE("only a plain-text 401 that says expired counts as an expired token", "[source]") {

@@ -373,3 +373,30 @@ TEST_CASE("the sign-in limiter frees a slot a window after it was taken", "[sess
     CHECK_FALSE(limiter.acquire(kStart + seconds(60)));
     CHECK(limiter.acquire(kStart + seconds(61)) == seconds(9));
 }
+
+TEST_CASE("a rejected session signs in afresh, with a new platform token", "[session]") {
+    Fixture f;
+    const std::string first = f.bearer();
+
+    f.source().rejected();
+    CHECK_FALSE(f.source().status().token_expiry);
+    const std::string second = f.bearer();
+
+    CHECK(second != first);
+    CHECK(f.upstream.ringcentral_grants == 2);
+    CHECK(f.upstream.exchanges == 2);
+    CHECK(f.upstream.refresh_tokens_used.empty());
+}
+
+TEST_CASE("the landing page never shows a dropped token as valid", "[session]") {
+    Fixture f;
+    (void)f.bearer();
+    REQUIRE(f.source().status().token_expiry);
+
+    f.source().invalidate();
+    CHECK_FALSE(f.source().status().token_expiry);
+
+    f.upstream.refresh_status = 503;
+    REQUIRE_FALSE(f.source().headers(soon()));
+    CHECK_FALSE(f.source().status().token_expiry);
+}
