@@ -35,8 +35,10 @@ sigset_t block_signals() {
     return signals;
 }
 
-// Serves SIGHUP as a reload until SIGTERM or SIGINT arrives.
-void wait_for_stop(const sigset_t& signals, ExporterService& service, const Logger& log) {
+// Serves SIGHUP as a reload (of the configuration, and of the web configuration at once rather
+// than at its next check) until SIGTERM or SIGINT arrives.
+void wait_for_stop(const sigset_t& signals, ExporterService& service, HttpServer& server,
+                   const Logger& log) {
     for (;;) {
         int signal = 0;
         if (sigwait(&signals, &signal) != 0) {
@@ -45,6 +47,12 @@ void wait_for_stop(const sigset_t& signals, ExporterService& service, const Logg
         if (signal == SIGHUP) {
             log.info("reloading the configuration", {{"signal", "SIGHUP"}});
             (void)service.reload();
+            try {
+                server.reload_web_config();
+            } catch (const std::exception& e) {
+                log.error("web configuration reload failed; the running one stays",
+                          {{"err", e.what()}});
+            }
             continue;
         }
         log.info("stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
@@ -72,6 +80,8 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
 
     HttpServerOptions options;
     options.listen_addresses = listen_addresses(flags);
+    options.web_config_file = flags.web_config_file;
+    options.log = log;
     HttpServer server(options,
                       [&routes](const ServerRequest& request) { return routes.handle(request); });
     server.start();
@@ -79,7 +89,7 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
         log.info("listening", {{"address", address}});
     }
 
-    wait_for_stop(signals, service, log);
+    wait_for_stop(signals, service, server, log);
     server.stop();
     if (!service.stop(std::chrono::steady_clock::now() + kStopGrace)) {
         // A poll stuck on a slow upstream must not hold the process past its grace period
@@ -101,10 +111,6 @@ int serve(const ServeFlags& flags) {
     log.info("starting engage_voice_exporter",
              {{"version", info.version}, {"revision", info.revision}});
 
-    if (!flags.web_config_file.empty()) {
-        log.error("--web.config.file is not supported yet", {{"path", flags.web_config_file}});
-        return 1;
-    }
     try {
         return run(flags, log, signals);
     } catch (const ConfigError& e) {
@@ -119,6 +125,9 @@ int check_config(const ServeFlags& flags) {
     try {
         const Config config = load_config(flags.config_file);
         check_accounts(config, make_logger(flags));
+        if (!flags.web_config_file.empty()) {
+            check_web_config(flags.web_config_file);
+        }
         std::cout << config.file << ": configuration is valid (" << config.accounts.size()
                   << (config.accounts.size() == 1 ? " account)" : " accounts)") << "\n";
         return 0;

@@ -4,7 +4,6 @@
 # key, a rotated certificate and a changed file picked up without a restart, a broken change
 # logged and the running configuration kept.
 #   web_config.sh EXPORTER FIXTURES_DIR
-# Exits 77 (skipped) when the binary does not take --web.config.file.
 set -euo pipefail
 exporter=$1 fixtures=$2
 source "$(dirname "$0")/lib.sh"
@@ -66,10 +65,6 @@ refused_at_start() {
     local name=$1 key=$2 out code=0
     out=$("$exporter" --config.file "$work/config.yml" --web.listen-address 127.0.0.1:0 \
         --web.config.file "$fixtures/web/invalid/$name" 2>&1) || code=$?
-    if grep -q 'web.config.file is not supported' <<<"$out"; then
-        echo "SKIP: this exporter does not take --web.config.file yet"
-        exit 77
-    fi
     [ "$code" = 1 ] || fail "$name: exit $code, want 1: $out"
     grep 'level=error' <<<"$out" | grep -qF "$fixtures/web/invalid/$name: $key: " ||
         fail "$name: the error does not name the file and $key: $out"
