@@ -6,7 +6,8 @@ JOBS ?= $(shell nproc)
 # Seconds each fuzzer runs in `make test` and `make fuzz`.
 FUZZ_SECONDS ?= 15
 
-.PHONY: all deps configure build demo test test-sanitize fuzz bench release clean
+.PHONY: all deps configure build demo test test-stages test-sanitize fuzz bench release clean
+.PHONY: ctest-debug build-sanitize ctest-sanitize build-fuzz fuzz-after-sanitize
 
 all: build
 
@@ -23,24 +24,41 @@ build: configure
 demo: build
 	./scripts/demo $(BUILD_DIR)
 
-# Everything CI runs: unit, golden and end-to-end tests on a debug build, the same suite under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then each fuzzer for a short while.
+# Everything CI runs, in three stages with their own build directories: the suite on a debug
+# build, the same suite under AddressSanitizer and UndefinedBehaviorSanitizer, then each fuzzer
+# for FUZZ_SECONDS. The tests of a stage, which mostly wait on end-to-end scripts, run while the
+# next stage builds; each step's output is printed whole when it ends.
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
-	$(MAKE) test-sanitize
-	$(MAKE) fuzz
+	$(MAKE) --no-print-directory --output-sync=target -j 2 test-stages
 
-# The whole suite on the sanitize preset; any sanitizer report fails it, even from a process
-# an end-to-end script started (scripts/ctest-sanitized).
-test-sanitize:
-	$(MAKE) build PRESET=sanitize
-	./scripts/ctest-sanitized build/sanitize -j $(JOBS)
+test-stages: ctest-debug ctest-sanitize fuzz-after-sanitize
+
+# The whole suite on the sanitize preset alone.
+test-sanitize: ctest-sanitize
 
 # The libFuzzer targets (clang) over their corpus in fuzz/corpus, FUZZ_SECONDS each.
-fuzz: deps
+fuzz: build-fuzz
+	$(RUN_FUZZERS)
+
+RUN_FUZZERS = ./fuzz/run-fuzzers --build-dir build/fuzz --time $(FUZZ_SECONDS) --jobs $(JOBS)
+
+ctest-debug:
+	ctest --test-dir build/debug --output-on-failure -j $(JOBS)
+
+build-sanitize:
+	$(MAKE) --no-print-directory build PRESET=sanitize
+
+# Any sanitizer report fails the suite, even from a process an end-to-end script started.
+ctest-sanitize: build-sanitize
+	./scripts/ctest-sanitized build/sanitize -j $(JOBS)
+
+# After the sanitize build, so that the two builds do not share the cores.
+build-fuzz: deps $(if $(filter test-stages,$(MAKECMDGOALS)),build-sanitize)
 	cmake --preset fuzz >/dev/null
 	cmake --build --preset fuzz -j $(JOBS)
-	./fuzz/run-fuzzers --build-dir build/fuzz --time $(FUZZ_SECONDS) --jobs $(JOBS)
+
+fuzz-after-sanitize: build-fuzz ctest-sanitize
+	$(RUN_FUZZERS)
 
 release:
 	$(MAKE) build PRESET=release
