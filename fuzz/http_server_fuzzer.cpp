@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,6 +70,24 @@ struct Socket {
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
         ::close(fd);
     }
+};
+
+// libFuzzer's timer raises SIGALRM every few seconds, which would break the system calls here off
+// with EINTR. Blocked on this thread, the signal goes to a server thread instead, where
+// libFuzzer's handler still stops an input that runs too long.
+class AlarmBlocked {
+public:
+    AlarmBlocked() {
+        sigemptyset(&alarm_);
+        sigaddset(&alarm_, SIGALRM);
+        pthread_sigmask(SIG_BLOCK, &alarm_, nullptr);
+    }
+    AlarmBlocked(const AlarmBlocked&) = delete;
+    AlarmBlocked& operator=(const AlarmBlocked&) = delete;
+    ~AlarmBlocked() { pthread_sigmask(SIG_UNBLOCK, &alarm_, nullptr); }
+
+private:
+    sigset_t alarm_{};
 };
 
 void connect_to(const Socket& socket, std::uint16_t port) {
@@ -151,6 +170,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace engagevoice;
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+    const AlarmBlocked alarm_blocked;
     Socket socket;
     connect_to(socket, server().port);
     send_all(socket, bytes);
