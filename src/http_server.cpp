@@ -261,6 +261,7 @@ public:
             StreamArgs&&... stream_args)
         : state_(state),
           remote_(std::move(remote)),
+          connection_settings_(settings),
           settings_(std::move(settings)),
           stream_(std::forward<StreamArgs>(stream_args)...) {}
 
@@ -429,8 +430,9 @@ private:
 
     ServerState& state_;
     std::string remote_;
-    // Holds the TLS context the stream was made with; later, the settings of the request.
-    SettingsPtr settings_;
+    // Keeps the TLS context the stream was made with for the connection's lifetime.
+    const SettingsPtr connection_settings_;
+    SettingsPtr settings_;  // of the request being answered
     Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
