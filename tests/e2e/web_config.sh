@@ -5,7 +5,7 @@
 # logged and the running configuration kept.
 #   web_config.sh EXPORTER FIXTURES_DIR
 set -euo pipefail
-exporter=$1 fixtures=$2
+exporter=$1 fixtures=$(cd "$2" && pwd)
 source "$(dirname "$0")/lib.sh"
 
 E2E_WORK=$(mktemp -d)
