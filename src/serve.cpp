@@ -75,7 +75,6 @@ std::vector<std::string> listen_addresses(const ServeFlags& flags) {
 int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
     SystemClock clock;
     ExporterService service(flags.config_file, clock, log);
-    service.start();
     WebRoutes routes(service.routes(flags.telemetry_path));
 
     HttpServerOptions options;
@@ -84,6 +83,9 @@ int run(const ServeFlags& flags, const Logger& log, const sigset_t& signals) {
     options.log = log;
     HttpServer server(options,
                       [&routes](const ServerRequest& request) { return routes.handle(request); });
+    // The server, which loads the web configuration, exists before the first poll, so a bad
+    // web configuration stops the exporter before it calls the upstream.
+    service.start();
     server.start();
     for (const std::string& address : server.bound_addresses()) {
         log.info("listening", {{"address", address}});
