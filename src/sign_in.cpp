@@ -71,6 +71,9 @@ PollError status_error(std::string call, const HttpResponse& response,
     } else {
         error.kind = PollError::Kind::Http;
         error.message = call + " answered " + status;
+        if (response.status == 503) {
+            error.retry_after = parse_retry_after(response.header("Retry-After"));
+        }
     }
     error.body_excerpt = safe_excerpt(response.body, secrets);
     return error;

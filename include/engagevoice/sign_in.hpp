@@ -4,7 +4,8 @@
 // and turns the answer into tokens or a PollError:
 //   - 400, 401 and 403: Kind::Auth, the credentials were refused; the message says what to check;
 //   - 429: Kind::RateLimited, with the upstream's Retry-After;
-//   - any other status: Kind::Http; an answer without the expected tokens: Kind::Parse;
+//   - any other status: Kind::Http (with Retry-After on 503); an answer without the expected
+//     tokens: Kind::Parse;
 //   - no answer: the client's Kind::Network or Kind::Timeout.
 // Messages name the call and the status, never a credential or a token; body_excerpt holds the
 // start of the upstream's answer with every credential of the request blanked out. Nothing

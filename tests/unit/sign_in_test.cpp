@@ -217,6 +217,13 @@ TEST_CASE("sign-in answers map to the poll's reasons", "[sign_in]") {
     REQUIRE_FALSE(unavailable);
     CHECK(unavailable.error().kind == ev::PollError::Kind::Http);
     CHECK(unavailable.error().message == "Engage token refresh answered 503");
+    CHECK_FALSE(unavailable.error().retry_after);
+
+    answer.headers.emplace_back("Retry-After", "120");
+    auto maintenance = f.api.ringcentral_token(kRingCentral, soon());
+    REQUIRE_FALSE(maintenance);
+    CHECK(maintenance.error().kind == ev::PollError::Kind::Http);
+    CHECK(maintenance.error().retry_after == std::chrono::seconds(120));
 
     answer = json(200, R"({"refreshToken":"refresh-9"})");
     auto no_access = f.api.refresh("refresh-1", soon());
