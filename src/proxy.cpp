@@ -115,6 +115,11 @@ std::optional<ProxyUrl> parse_proxy_url(std::string_view text, std::string* erro
     auto authority = rest.substr(0, authority_end);
     auto tail = authority_end == std::string_view::npos ? "" : rest.substr(authority_end);
     if (!tail.empty() && tail != "/") {
+        if (tail.find('@') != std::string_view::npos) {
+            // "http://user:pa/ss@proxy" splits at the "/": the credentials hold the character.
+            return fail(error, "a '/', '?' or '#' in the user name or password must be "
+                               "percent-encoded (%2F, %3F, %23)");
+        }
         return fail(error, "a proxy URL has no path, query or fragment");
     }
 

@@ -108,6 +108,12 @@ TEST_CASE("proxy url refuses other schemes and shapes without repeating the text
           "a proxy URL has no path, query or fragment");
     CHECK(refusal_of("http://user:hunter2@proxy:3128?x=1") ==
           "a proxy URL has no path, query or fragment");
+    CHECK(refusal_of("http://user:hun/ter2@proxy:3128") ==
+          "a '/', '?' or '#' in the user name or password must be percent-encoded (%2F, %3F, "
+          "%23)");
+    CHECK(refusal_of("http://user:hun#ter2@proxy:3128") ==
+          "a '/', '?' or '#' in the user name or password must be percent-encoded (%2F, %3F, "
+          "%23)");
     CHECK(refusal_of("http://user:hun%zzter2@proxy:3128") ==
           "the user name or password has a malformed percent escape");
     CHECK(refusal_of("http://user:hunter2@proxy:99999") == "port must be a number from 1 to 65535");
