@@ -124,12 +124,12 @@ std::string format_logfmt(std::chrono::system_clock::time_point time, LogLevel l
 }
 
 nlohmann::ordered_json json_value(const LogField& field) {
-    if (field.is_number) {
-        // The text came from one of our own number constructors, so it parses; the check
-        // keeps a hand-built field with is_number set from throwing.
-        auto number = nlohmann::ordered_json::parse(field.value, nullptr, false);
-        if (number.is_number()) {
-            return number;
+    if (field.is_literal) {
+        // The text came from one of our own number or boolean constructors, so it parses; the
+        // check keeps a hand-built field with is_literal set from throwing.
+        auto literal = nlohmann::ordered_json::parse(field.value, nullptr, false);
+        if (literal.is_number() || literal.is_boolean()) {
+            return literal;
         }
     }
     return field.value;
@@ -215,19 +215,22 @@ LogField::LogField(std::string_view key, const char* value)
     : key(key), value(value == nullptr ? "" : value) {}
 
 LogField::LogField(std::string_view key, std::int64_t value)
-    : key(key), value(std::to_string(value)), is_number(true) {}
+    : key(key), value(std::to_string(value)), is_literal(true) {}
 
 LogField::LogField(std::string_view key, int value)
-    : key(key), value(std::to_string(value)), is_number(true) {}
+    : key(key), value(std::to_string(value)), is_literal(true) {}
 
 LogField::LogField(std::string_view key, std::size_t value)
-    : key(key), value(std::to_string(value)), is_number(true) {}
+    : key(key), value(std::to_string(value)), is_literal(true) {}
 
 LogField::LogField(std::string_view key, double value)
-    : key(key), value(format_double(value)), is_number(std::isfinite(value)) {}
+    : key(key), value(format_double(value)), is_literal(std::isfinite(value)) {}
 
 LogField::LogField(std::string_view key, std::chrono::nanoseconds value)
-    : key(key), value(format_seconds(value)), is_number(true) {}
+    : key(key), value(format_seconds(value)), is_literal(true) {}
+
+LogField::LogField(std::string_view key, bool value)
+    : key(key), value(value ? "true" : "false"), is_literal(true) {}
 
 Logger::Logger(LogLevel level, LogFormat format)
     : logger_(make_logger(std::make_shared<spdlog::sinks::stderr_sink_mt>())),

@@ -68,7 +68,7 @@ PollOutcome Poller::poll_once() {
     const auto duration = steady_clock::now() - started;
     metrics_.poll_finished(duration);
     log_.debug("poll finished", {{"account_id", account_.account_id},
-                                 {"ok", outcome.ok ? "true" : "false"},
+                                 {"ok", outcome.ok},
                                  {"duration_seconds", duration}});
     return outcome;
 }

@@ -39,10 +39,13 @@ struct LogField {
     LogField(std::string_view key, double value);
     // Written in seconds with millisecond precision.
     LogField(std::string_view key, std::chrono::nanoseconds value);
+    // Written true or false.
+    LogField(std::string_view key, bool value);
 
     std::string key;
     std::string value;
-    bool is_number = false;
+    // The value is a JSON number or boolean, written without quotes in JSON lines.
+    bool is_literal = false;
 };
 
 class Logger {

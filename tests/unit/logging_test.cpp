@@ -47,16 +47,18 @@ TEST_CASE("logfmt line has time, level, message and fields in order", "[logging]
           "duration_seconds=0.120");
 }
 
-TEST_CASE("json line has the same fields with numbers as numbers", "[logging]") {
+TEST_CASE("json line has the same fields with numbers and booleans bare", "[logging]") {
     auto line =
         ev::format_log_line(fixed_time(), ev::LogLevel::Warn, ev::LogFormat::Json, "poll failed",
                             {{"account_id", "15300002"},
                              {"rows", std::size_t{42}},
                              {"ratio", 0.5},
+                             {"ok", false},
                              {"duration_seconds", std::chrono::milliseconds(30004)}});
 
     CHECK(line == R"({"ts":"2026-12-03T16:05:42.123Z","level":"warn","msg":"poll failed",)"
-                  R"("account_id":"15300002","rows":42,"ratio":0.5,"duration_seconds":30.004})");
+                  R"("account_id":"15300002","rows":42,"ratio":0.5,"ok":false,)"
+                  R"("duration_seconds":30.004})");
 }
 
 TEST_CASE("json line escapes text and survives bytes that are not utf-8", "[logging]") {
@@ -99,8 +101,11 @@ TEST_CASE("log fields format numbers and durations", "[logging]") {
     CHECK(ev::LogField("d", std::chrono::nanoseconds(1'999'999)).value == "0.001");
     CHECK(ev::LogField("d", std::chrono::seconds(-2)).value == "-2.000");
     CHECK(ev::LogField("d", 1h).value == "3600.000");
-    CHECK_FALSE(ev::LogField("n", std::numeric_limits<double>::infinity()).is_number);
-    CHECK_FALSE(ev::LogField("s", "12").is_number);
+    CHECK_FALSE(ev::LogField("n", std::numeric_limits<double>::infinity()).is_literal);
+    CHECK_FALSE(ev::LogField("s", "12").is_literal);
+    CHECK(ev::LogField("b", true).value == "true");
+    CHECK(ev::LogField("b", false).is_literal);
+    CHECK_FALSE(ev::LogField("s", "true").is_literal);
 }
 
 TEST_CASE("log level and format names parse", "[logging]") {
