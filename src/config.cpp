@@ -12,13 +12,13 @@
 #include <optional>
 #include <set>
 #include <span>
-#include <sstream>
 #include <string_view>
 #include <utility>
 
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include "detail/yaml_file.hpp"
 #include "engagevoice/proxy.hpp"
 #include "engagevoice/url.hpp"
 
@@ -679,19 +679,6 @@ std::vector<AccountConfig> parse_accounts(const Context& ctx, const YAML::Node& 
     return accounts;
 }
 
-YAML::Node load_yaml(const std::string& text, const std::string& file) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        if (e.mark.is_null()) {
-            throw ConfigError(file, "", "invalid YAML: " + e.msg);
-        }
-        throw ConfigError(file, "",
-                          "line " + std::to_string(e.mark.line + 1) + ", column " +
-                              std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
-    }
-}
-
 Config parse_root(const Context& ctx, const YAML::Node& root) {
     if (!root || root.IsNull()) {
         throw ConfigError(ctx.file, "", "the file is empty; it needs at least one account");
@@ -713,7 +700,7 @@ Config parse_root(const Context& ctx, const YAML::Node& root) {
 
 Config parse_config(const std::string& yaml_text, const std::string& file) {
     Context ctx{file, fs::path(file).parent_path()};
-    YAML::Node root = load_yaml(yaml_text, file);
+    YAML::Node root = detail::load_yaml(yaml_text, file);
     try {
         return parse_root(ctx, root);
     } catch (const YAML::Exception& e) {
@@ -724,20 +711,7 @@ Config parse_config(const std::string& yaml_text, const std::string& file) {
 }
 
 Config load_config(const std::string& path) {
-    std::error_code ignored;
-    if (fs::is_directory(path, ignored)) {
-        throw ConfigError(path, "", "cannot read file: it is a directory");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ConfigError(path, "", std::string("cannot read file: ") + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw ConfigError(path, "", "cannot read file");
-    }
-    return parse_config(text.str(), path);
+    return parse_config(detail::read_config_file(path), path);
 }
 
 }  // namespace engagevoice

@@ -9,20 +9,17 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <span>
-#include <sstream>
 #include <stdexcept>
-#include <system_error>
 #include <utility>
 
 #include <yaml-cpp/yaml.h>
 
 #include "engagevoice/config.hpp"
+#include "detail/yaml_file.hpp"
 #include "engagevoice/encoding.hpp"
 
 namespace engagevoice {
@@ -415,19 +412,6 @@ BasicAuthUsers parse_users(const Context& ctx, const YAML::Node& node) {
     return users;
 }
 
-YAML::Node load_yaml(const std::string& text, const std::string& file) {
-    try {
-        return YAML::Load(text);
-    } catch (const YAML::Exception& e) {
-        if (e.mark.is_null()) {
-            throw ConfigError(file, "", "invalid YAML: " + e.msg);
-        }
-        throw ConfigError(file, "",
-                          "line " + std::to_string(e.mark.line + 1) + ", column " +
-                              std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
-    }
-}
-
 WebConfig parse_root(const Context& ctx, const YAML::Node& root) {
     WebConfig config;
     config.file = ctx.file;
@@ -450,7 +434,7 @@ WebConfig parse_root(const Context& ctx, const YAML::Node& root) {
 
 WebConfig parse_web_config(const std::string& yaml_text, const std::string& file) {
     const Context ctx{file, fs::path(file).parent_path()};
-    const YAML::Node root = load_yaml(yaml_text, file);
+    const YAML::Node root = detail::load_yaml(yaml_text, file);
     try {
         return parse_root(ctx, root);
     } catch (const YAML::Exception& e) {
@@ -460,20 +444,7 @@ WebConfig parse_web_config(const std::string& yaml_text, const std::string& file
 }
 
 WebConfig load_web_config(const std::string& path) {
-    std::error_code ignored;
-    if (fs::is_directory(path, ignored)) {
-        throw ConfigError(path, "", "cannot read file: it is a directory");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ConfigError(path, "", std::string("cannot read file: ") + std::strerror(errno));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw ConfigError(path, "", "cannot read file");
-    }
-    return parse_web_config(text.str(), path);
+    return parse_web_config(detail::read_config_file(path), path);
 }
 
 namespace {
