@@ -23,7 +23,7 @@ char first_visible(std::string_view body) {
     return '\0';
 }
 
-PollError status_error(const HttpResponse& response, const HeaderList& sent) {
+PollError status_error(const HttpResponse& response, const std::vector<std::string>& secrets) {
     const int status = response.status;
 
     PollError error;
@@ -44,21 +44,22 @@ PollError status_error(const HttpResponse& response, const HeaderList& sent) {
         error.message += ": the user lacks the right to run reports for this account, or "
                          "account_id is not theirs";
     }
-    error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
+    error.body_excerpt = safe_excerpt(response.body, secrets);
     return error;
 }
 
 // Only the first line: the header of a report, or whatever a body that is no report starts
 // with. The lines after a report's header hold names.
-std::string first_line_excerpt(const std::string& body, const HeaderList& sent) {
+std::string first_line_excerpt(const std::string& body, const std::vector<std::string>& secrets) {
     constexpr std::size_t kMaxLine = 512;
     const std::size_t end = std::min(body.find_first_of("\r\n"), kMaxLine);
-    return safe_excerpt(body.substr(0, end), header_secrets(sent));
+    return safe_excerpt(body.substr(0, end), secrets);
 }
 
-PollError not_csv(const char* what, const HttpResponse& response, const HeaderList& sent) {
+PollError not_csv(const char* what, const HttpResponse& response,
+                  const std::vector<std::string>& secrets) {
     PollError error = make_error(PollError::Kind::Parse, what, response.status);
-    error.body_excerpt = safe_excerpt(response.body, header_secrets(sent));
+    error.body_excerpt = safe_excerpt(response.body, secrets);
     return error;
 }
 
@@ -79,22 +80,23 @@ bool token_expired(const HttpResponse& response) {
     return lower.find("expired") != std::string::npos;
 }
 
-Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent) {
+Result<FetchedReport> check_report_response(HttpResponse response,
+                                            const std::vector<std::string>& secrets) {
     if (response.status < 200 || response.status > 299) {
-        return status_error(response, sent);
+        return status_error(response, secrets);
     }
 
     const char first = first_visible(response.body);
     if (first == '<') {
-        return not_csv("report body is HTML, not CSV", response, sent);
+        return not_csv("report body is HTML, not CSV", response, secrets);
     }
     if (first == '{' || first == '[') {
-        return not_csv("report body is JSON, not CSV", response, sent);
+        return not_csv("report body is JSON, not CSV", response, secrets);
     }
     if (first == '\0') {
         return make_error(PollError::Kind::Parse, "report body is empty", response.status);
     }
-    std::string excerpt = first_line_excerpt(response.body, sent);
+    std::string excerpt = first_line_excerpt(response.body, secrets);
     return FetchedReport{std::move(response.body), std::move(excerpt)};
 }
 
@@ -156,7 +158,12 @@ Result<FetchedReport> EngageReportSource::fetch(const BusinessDay& day,
     if (response->status == 401) {
         tokens_->rejected();
     }
-    return check_report_response(std::move(*response), sent_auth_);
+    // The upstream may echo any of the account's secrets, not only the ones this request sent.
+    std::vector<std::string> secrets = header_secrets(sent_auth_);
+    auto known = tokens_->secrets();
+    secrets.insert(secrets.end(), std::make_move_iterator(known.begin()),
+                   std::make_move_iterator(known.end()));
+    return check_report_response(std::move(*response), secrets);
 }
 
 }  // namespace engagevoice

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "engagevoice/encoding.hpp"
+
 namespace engagevoice {
 namespace {
 
@@ -73,7 +75,8 @@ SessionTokenSource::SessionTokenSource(AuthConfig auth, Url ringcentral_url, Url
       api_(std::move(ringcentral_url), std::move(auth_url), *client_, context.clock,
            [metrics = context.metrics](const std::string& endpoint, int status) mutable {
                metrics.api_request(endpoint, status);
-           }),
+           },
+           [this] { return secrets(); }),
       limiter_(context.limiter ? context.limiter
                                : std::make_shared<SignInLimiter>(kSignInsPerWindow,
                                                                  kSignInWindow)) {
@@ -121,9 +124,9 @@ Result<HeaderList> SessionTokenSource::headers(Deadline deadline) {
 Result<EngageTokens> SessionTokenSource::refresh(Deadline deadline) {
     // The refresh token is spent by this call whatever happens: using it twice could be
     // taken by the upstream as a stolen token.
-    const std::string refresh_token = std::exchange(tokens_.refresh_token, {});
+    spent_refresh_token_ = std::exchange(tokens_.refresh_token, {});
     drop_access_token();
-    auto refreshed = api_.refresh(refresh_token, deadline);
+    auto refreshed = api_.refresh(spent_refresh_token_, deadline);
     metrics_.token_refresh(refreshed ? SignInResult::Success
                                      : sign_in_result(refreshed.error()));
     return refreshed;
@@ -158,6 +161,8 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
                 return value->error();
             }
         }
+        credentials_ = {*client_secret, *jwt,
+                        base64_encode(*client_id + ":" + *client_secret)};
         auto token = api_.ringcentral_token({*client_id, *client_secret, *jwt}, deadline);
         if (!token) {
             return token.error();
@@ -181,6 +186,7 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_login(Deadline deadline) {
     if (!password) {
         return password.error();
     }
+    credentials_ = {*password};
     return api_.admin_login({*username, *password, auth_.platform_id}, deadline);
 }
 
@@ -229,6 +235,23 @@ void SessionTokenSource::drop_access_token() {
     tokens_.access_token.clear();
     std::lock_guard lock(status_mutex_);
     status_.token_expiry.reset();
+}
+
+std::vector<std::string> SessionTokenSource::secrets() const {
+    std::vector<std::string> values = credentials_;
+    for (const std::string* token : {&tokens_.access_token, &tokens_.refresh_token,
+                                     &spent_refresh_token_}) {
+        values.push_back(*token);
+    }
+    if (ringcentral_token_) {
+        values.push_back(ringcentral_token_->access_token);
+    }
+    // Form bodies and query strings carry them percent-encoded.
+    const std::size_t raw = values.size();
+    for (std::size_t i = 0; i < raw; ++i) {
+        values.push_back(percent_encode(values[i]));
+    }
+    return values;
 }
 
 AuthStatus SessionTokenSource::status() const {

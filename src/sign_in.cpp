@@ -98,12 +98,22 @@ bool is_success(int status) {
 }  // namespace
 
 SignInApi::SignInApi(Url ringcentral_url, Url auth_url, HttpsClient& client, const Clock& clock,
-                     ApiRequestObserver observer)
+                     ApiRequestObserver observer, KnownSecrets known_secrets)
     : ringcentral_url_(std::move(ringcentral_url)),
       auth_url_(std::move(auth_url)),
       client_(client),
       clock_(clock),
-      observer_(std::move(observer)) {}
+      observer_(std::move(observer)),
+      known_secrets_(std::move(known_secrets)) {}
+
+std::vector<std::string> SignInApi::all_secrets(std::vector<std::string> secrets) const {
+    if (known_secrets_) {
+        auto known = known_secrets_();
+        secrets.insert(secrets.end(), std::make_move_iterator(known.begin()),
+                       std::make_move_iterator(known.end()));
+    }
+    return secrets;
+}
 
 Result<HttpResponse> SignInApi::post(const char* endpoint, Url url, HeaderList headers,
                                      std::string body,
@@ -127,7 +137,9 @@ Result<RingCentralToken> SignInApi::ringcentral_token(
     const RingCentralCredentials& credentials, std::chrono::steady_clock::time_point deadline) {
     const std::string basic =
         base64_encode(credentials.client_id + ":" + credentials.client_secret);
-    const std::vector<std::string> secrets{credentials.client_secret, credentials.jwt, basic};
+    const std::vector<std::string> secrets = all_secrets(
+        {credentials.client_secret, percent_encode(credentials.client_secret), credentials.jwt,
+         percent_encode(credentials.jwt), basic});
     auto response = post("ringcentral_token", with_path(ringcentral_url_, "/restapi/oauth/token"),
                          {{"Authorization", "Basic " + basic}},
                          form_encode({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
@@ -163,7 +175,7 @@ Result<EngageTokens> SignInApi::exchange(const std::string& ringcentral_access_t
                                       {"rcTokenType", "Bearer"}}),
                          deadline);
     return engage_tokens("Engage token exchange", std::move(response),
-                         {ringcentral_access_token},
+                         {ringcentral_access_token, percent_encode(ringcentral_access_token)},
                          "the RingCentral token was not accepted (revoked, or the RingCentral "
                          "user of auth.jwt has no Engage Voice access); the next sign-in gets a "
                          "new one");
@@ -192,11 +204,12 @@ Result<EngageTokens> SignInApi::refresh(const std::string& refresh_token,
 }
 
 Result<EngageTokens> SignInApi::engage_tokens(const char* call, Result<HttpResponse> response,
-                                              const std::vector<std::string>& secrets,
+                                              std::vector<std::string> call_secrets,
                                               const char* refused_hint) {
     if (!response) {
         return response.error();
     }
+    const std::vector<std::string> secrets = all_secrets(std::move(call_secrets));
     if (!is_success(response->status)) {
         return status_error(call, *response, secrets, refused_hint);
     }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engagevoice/api_observer.hpp"
 #include "engagevoice/business_day.hpp"
@@ -62,10 +63,11 @@ bool token_expired(const HttpResponse& response);
 // Turns a report response into the report body or a PollError: 401 and 403 are Kind::Auth,
 // 429 Kind::RateLimited (with Retry-After), other non-2xx Kind::Http, and a 2xx body that is
 // HTML or JSON rather than CSV Kind::Parse. The start of such a body goes into body_excerpt,
-// printable and short, with every value of `sent` (the credentials of the request) replaced by
-// "<secret>", in case the upstream or a proxy echoes them; a body passed through gets the same
-// treatment of its first line in FetchedReport::excerpt. Retry-After is kept for every status
-// (a 503 may send one too).
-Result<FetchedReport> check_report_response(HttpResponse response, const HeaderList& sent = {});
+// printable and short, with every one of `secrets` (the account's credentials and tokens, see
+// header_secrets and TokenSource::secrets) replaced by "<secret>", in case the upstream or a
+// proxy echoes them; a body passed through gets the same treatment of its first line in
+// FetchedReport::excerpt. Retry-After is kept for every status (a 503 may send one too).
+Result<FetchedReport> check_report_response(HttpResponse response,
+                                            const std::vector<std::string>& secrets = {});
 
 }  // namespace engagevoice

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engagevoice/sign_in.hpp"
 #include "engagevoice/token_source.hpp"
@@ -55,6 +56,9 @@ public:
     bool invalidate() override;
     // Drops the access, refresh and platform tokens.
     void rejected() override;
+    // The credentials last read (client secret, JWT, HTTP Basic value, password) and every
+    // token held or just spent (access, refresh and platform tokens).
+    std::vector<std::string> secrets() const override;
     AuthStatus status() const override;
 
 private:
@@ -79,6 +83,8 @@ private:
 
     // Used by the polling thread only.
     EngageTokens tokens_;
+    std::string spent_refresh_token_;  // the last one sent; the upstream may still echo it
+    std::vector<std::string> credentials_;  // the secret values read at the last sign-in
     std::chrono::system_clock::time_point obtained_at_;
     std::optional<RingCentralToken> ringcentral_token_;
 

@@ -13,8 +13,10 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engagevoice/api_observer.hpp"
 #include "engagevoice/clock.hpp"
@@ -55,11 +57,15 @@ inline constexpr std::chrono::seconds kEngageTokenLifetime{5 * 60};
 
 class SignInApi {
 public:
+    // The account's other secrets, to blank out of every answer's excerpt beside the ones the
+    // call itself sent.
+    using KnownSecrets = std::function<std::vector<std::string>()>;
+
     // `ringcentral_url` is the platform's base URL, `auth_url` the Engage auth base URL, both
     // without a trailing slash. `observer` hears of every request (endpoints "ringcentral_token",
     // "exchange", "admin_login", "refresh"). The client and clock must outlive the api.
     SignInApi(Url ringcentral_url, Url auth_url, HttpsClient& client, const Clock& clock,
-              ApiRequestObserver observer);
+              ApiRequestObserver observer, KnownSecrets known_secrets = {});
 
     // The JWT grant: POST {ringcentral_url}/restapi/oauth/token with HTTP Basic credentials.
     Result<RingCentralToken> ringcentral_token(const RingCentralCredentials& credentials,
@@ -79,14 +85,17 @@ private:
     Result<HttpResponse> post(const char* endpoint, Url url, HeaderList headers,
                               std::string body, std::chrono::steady_clock::time_point deadline);
     Result<EngageTokens> engage_tokens(const char* call, Result<HttpResponse> response,
-                                       const std::vector<std::string>& secrets,
+                                       std::vector<std::string> secrets,
                                        const char* refused_hint);
+    // `secrets` and the account's known ones.
+    std::vector<std::string> all_secrets(std::vector<std::string> secrets) const;
 
     Url ringcentral_url_;
     Url auth_url_;
     HttpsClient& client_;
     const Clock& clock_;
     ApiRequestObserver observer_;
+    KnownSecrets known_secrets_;
 };
 
 // When an Engage access token expires: the "exp" claim when the token is a JSON Web Token that

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "engagevoice/redact.hpp"
 #include "loopback_server.hpp"
 
 namespace engagevoice {
@@ -87,7 +88,7 @@ TEST_CASE("report response check gives a passed body an excerpt of its first lin
 
     SECTION("a report: its header, not the names below it") {
         auto r = check_report_response(
-            response(200, "Agent ID,Last Name\r\n2001001,Rivera\r\n"), sent);
+            response(200, "Agent ID,Last Name\r\n2001001,Rivera\r\n"), header_secrets(sent));
         REQUIRE(r);
         CHECK(r->excerpt == "Agent ID,Last Name");
         CHECK(r->body == "Agent ID,Last Name\r\n2001001,Rivera\r\n");
@@ -96,7 +97,7 @@ TEST_CASE("report response check gives a passed body an excerpt of its first lin
         auto r = check_report_response(
             response(200, std::string("\x1f\x8b\x08\x00", 4) + "aws80:0f1e2d3c-secret" +
                               std::string(3000, 'z')),
-            sent);
+            header_secrets(sent));
         REQUIRE(r);
         CHECK(r->excerpt.size() < 200);
         CHECK_THAT(r->excerpt, Catch::StartsWith("??" "??" "<secret>zzz"));
@@ -123,7 +124,7 @@ TEST_CASE("report response check blanks echoed credentials out of the excerpt", 
                           {"Authorization", "Bearer eyJhbGciOi.secret"}};
     auto r = check_report_response(
         response(500, "bad request with X-Auth-Token: aws80:0f1e2d3c-secret and eyJhbGciOi.secret"),
-        sent);
+        header_secrets(sent));
 
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().body_excerpt, !Catch::Contains("0f1e2d3c"));
@@ -135,7 +136,7 @@ TEST_CASE("report response check blanks echoed credentials out of the excerpt", 
 TEST_CASE("report response check blanks a credential that is part of its own mask",
           "[source]") {
     auto r = check_report_response(response(500, "token secret> echoed"),
-                                   {{"X-Auth-Token", "secret>"}});
+                                   header_secrets({{"X-Auth-Token", "secret>"}}));
 
     REQUIRE_FALSE(r);
     CHECK(r.error().body_excerpt == "token <secret> echoed");
@@ -154,7 +155,10 @@ public:
         return true;
     }
     void rejected() override { ++rejections; }
+    std::vector<std::string> secrets() const override { return held; }
     AuthStatus status() const override { return {}; }
+
+    std::vector<std::string> held;  // what secrets() gives
 
     int serial_ = 1;
     int rejections = 0;
@@ -245,6 +249,18 @@ TEST_CASE("a 401 or 403 that is not about expiry fails at once with the upstream
     CHECK(upstream.tokens_seen.size() == 1);
     // A 401 drops the session so the next poll signs in afresh; a 403 is about rights.
     CHECK(upstream.tokens->rejections == (report.error().status == 401 ? 1 : 0));
+}
+
+TEST_CASE("an error body is cleared of every secret the token source holds", "[source]") {
+    ReportUpstream upstream;
+    upstream.tokens->held = {"refresh-token-value", "jwt-assertion-value"};
+    upstream.answers = {answer(
+        403, "denied; refresh-token-value jwt-assertion-value and Bearer token-1 were sent")};
+
+    auto report = upstream.fetch();
+
+    REQUIRE_FALSE(report);
+    CHECK(report.error().body_excerpt == "denied; <secret> <secret> and <secret> were sent");
 }
 
 TEST_CASE("only a plain-text 401 that says expired counts as an expired token", "[source]") {

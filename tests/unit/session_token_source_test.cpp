@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -52,7 +53,7 @@ public:
         }
         if (path == "/api/auth/login/rc/accesstoken") {
             ++exchanges;
-            return exchange_status == 200 ? issue() : answer(exchange_status, "{}");
+            return exchange_status == 200 ? issue() : refuse(exchange_status, request);
         }
         if (path == "/api/auth/login/admin") {
             ++logins;
@@ -61,7 +62,7 @@ public:
             return issue();
         }
         if (path == "/api/auth/token/refresh") {
-            return refresh(form.at(0).second);
+            return refresh(request, form.at(0).second);
         }
         return answer(404, "{}");
     }
@@ -72,6 +73,7 @@ public:
     int logins = 0;
     int exchange_status = 200;
     int refresh_status = 200;
+    bool echo_on_failure = false;
     std::vector<std::string> refresh_tokens_used;
     std::vector<std::string> passwords;
     std::vector<std::string> issued;
@@ -93,10 +95,25 @@ private:
                                current_refresh_ + R"("})");
     }
 
-    ev::ServerResponse refresh(const std::string& token) {
+    // An error answer; with echo_on_failure, the worst of upstreams: one that echoes the
+    // request and every secret it has seen.
+    ev::ServerResponse refuse(int status, const ev::ServerRequest& request) {
+        if (!echo_on_failure) {
+            return answer(status, "{}");
+        }
+        std::string echo = "refused " + request.target + " " + request.body + " " +
+                           request.header("Authorization") + " rc-token client-secret-value "
+                           "jwt-assertion-value Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU=";
+        for (const auto& token : issued) {
+            echo += " " + token;
+        }
+        return answer(status, echo);
+    }
+
+    ev::ServerResponse refresh(const ev::ServerRequest& request, const std::string& token) {
         refresh_tokens_used.push_back(token);
         if (refresh_status != 200) {
-            return answer(refresh_status, "{}");
+            return refuse(refresh_status, request);
         }
         if (token != current_refresh_) {
             return answer(401, "Invalid refresh token");
@@ -362,6 +379,55 @@ TEST_CASE("no token or secret reaches the log, even at debug level", "[session]"
         CHECK(log.find(secret) == std::string::npos);
         CHECK(f.page().find(secret) == std::string::npos);
     }
+}
+
+TEST_CASE("an error answer that echoes every secret of the account logs none of them",
+          "[session]") {
+    Fixture f;
+    f.upstream.echo_on_failure = true;
+    (void)f.bearer();
+    f.upstream.refresh_status = 401;
+    f.upstream.exchange_status = 403;
+    f.clock.now_ += seconds(290);
+    auto headers = f.source().headers(soon());
+    REQUIRE_FALSE(headers);
+
+    const std::string log = f.log_text.str();
+    CHECK_THAT(log, Catch::Contains("token refresh refused"));
+    CHECK_THAT(log, Catch::Contains("refused /api/auth/token/refresh"));
+    CHECK_THAT(headers.error().body_excerpt,
+               Catch::StartsWith("refused /api/auth/login/rc/accesstoken"));
+    REQUIRE(f.upstream.issued.size() == 2);
+    for (const auto& token : f.upstream.issued) {
+        CHECK(log.find(token) == std::string::npos);
+        CHECK(headers.error().body_excerpt.find(token) == std::string::npos);
+    }
+    for (const char* secret : {"client-secret-value", "jwt-assertion-value", "rc-token",
+                               "Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU="}) {
+        CHECK(log.find(secret) == std::string::npos);
+        CHECK(headers.error().body_excerpt.find(secret) == std::string::npos);
+    }
+}
+
+TEST_CASE("a session source lists every secret it holds, raw and encoded", "[session]") {
+    Fixture f;
+    f.auth.client_secret = ev::Secret::from_inline("client/secret+value");
+    (void)f.bearer();
+    const auto secrets = f.source().secrets();
+    const auto has = [&](const std::string& value) {
+        return std::find(secrets.begin(), secrets.end(), value) != secrets.end();
+    };
+    CHECK(has("client/secret+value"));
+    CHECK(has("client%2Fsecret%2Bvalue"));
+    CHECK(has("jwt-assertion-value"));
+    CHECK(has(ev::base64_encode("client-id:client/secret+value")));
+    CHECK(has("rc-token"));
+    CHECK(has(f.upstream.issued.at(0)));
+    CHECK(has(f.upstream.issued.at(1)));
+
+    ev::StaticTokenSource fixed(ev::StaticTokenSource::Style::Bearer,
+                                ev::Secret::from_inline("static-token"));
+    CHECK(fixed.secrets().empty());  // its one secret is in the headers it gives
 }
 
 TEST_CASE("the sign-in limiter frees a slot a window after it was taken", "[session]") {
