@@ -67,7 +67,7 @@ void add_serve_flags(CLI::App& app, ServeFlags& flags) {
         ->check(check_telemetry_path)
         ->capture_default_str();
     app.add_option("--web.config.file", flags.web_config_file,
-                   "TLS and basic auth, exporter-toolkit format (not supported yet)")
+                   "TLS and basic auth (exporter-toolkit format), re-read on change")
         ->type_name("FILE");
     app.add_option("--log.level", flags.log_level,
                    "Least severe level logged: debug, info, warn or error")

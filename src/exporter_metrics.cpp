@@ -54,7 +54,8 @@ ExporterMetrics::ExporterMetrics()
                          .Register(*registry_)),
       polls_(BuildCounter()
                  .Name("engagevoice_polls_total")
-                 .Help("Polls of the report started for the account, successful or not.")
+                 .Help("Polls of the report finished for the account, successful or not; "
+                       "a poll is counted when it ends, as its errors are.")
                  .Register(*registry_)),
       poll_errors_(BuildCounter()
                        .Name("engagevoice_poll_errors_total")
