@@ -269,4 +269,10 @@ PollStatus Poller::status() const {
     return status_;
 }
 
+void Poller::continue_from(const PollStatus& previous) {
+    std::lock_guard lock(mutex_);
+    status_ = previous;
+    status_.consecutive_failures = 0;
+}
+
 }  // namespace engagevoice

@@ -114,13 +114,14 @@ Runtime::~Runtime() {
     accounts_.clear();
 }
 
-void Runtime::take_snapshots_from(const Runtime& previous) {
+void Runtime::continue_from(const Runtime& previous) {
     for (auto& account : accounts_) {
         for (const auto& old : previous.accounts_) {
             if (old->config.account_id == account->config.account_id) {
                 if (auto snapshot = old->store.current()) {
                     account->store.publish(std::move(snapshot));
                 }
+                account->poller->continue_from(old->poller->status());
             }
         }
     }

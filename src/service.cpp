@@ -64,7 +64,7 @@ std::optional<std::string> ExporterService::reload() {
     old->request_stop();
     // A poll that outlasts the grace is left to end on its own; reap_retired() collects it.
     (void)old->wait_stopped(std::chrono::steady_clock::now() + kReloadStopGrace);
-    next->take_snapshots_from(*old);
+    next->continue_from(*old);
     {
         std::lock_guard current_lock(current_mutex_);
         current_ = next;

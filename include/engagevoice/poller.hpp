@@ -71,6 +71,11 @@ public:
     bool wait_stopped(std::chrono::steady_clock::time_point deadline);
 
     PollStatus status() const;
+    // Starts from the status of the poller this one replaces on a reload, so that the landing
+    // page keeps the last success and the agent count it serves until the first new poll. The
+    // count of failures in a row starts afresh: a new configuration gets a new backoff. Call
+    // before start().
+    void continue_from(const PollStatus& previous);
     const std::string& account_id() const { return account_.account_id; }
 
 private:

@@ -55,9 +55,10 @@ public:
     Runtime(const Runtime&) = delete;
     Runtime& operator=(const Runtime&) = delete;
 
-    // Gives each account the last snapshot of the account with the same id in `previous`, so
-    // a reload does not blank the page until the first new poll. Call before start().
-    void take_snapshots_from(const Runtime& previous);
+    // Gives each account the last snapshot and the poll status (last success, agents, last
+    // error) of the account with the same id in `previous`, so a reload blanks neither /metrics
+    // nor the landing page until the first new poll. Call before start().
+    void continue_from(const Runtime& previous);
 
     void start();
     // Asks every poller to stop and returns at once.

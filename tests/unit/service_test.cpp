@@ -134,3 +134,30 @@ TEST_CASE("a reload that keeps an account keeps serving its agents", "[service]"
     CHECK(options.accounts().size() == 2);
     CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
+
+TEST_CASE("a reload keeps an account's last success on the landing page while polls fail",
+          "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    f.wait_ready(options);
+    const ev::AccountSummary before = options.accounts().at(0);
+    REQUIRE(before.last_success);
+    REQUIRE(before.agents > 0);
+
+    std::ofstream(f.dir / "token", std::ios::trunc) << "a-token-the-mock-refuses\n";
+    REQUIRE_FALSE(service.reload());
+    ev::AccountSummary after = options.accounts().at(0);
+    for (int i = 0; i < 200 && after.last_error.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        after = options.accounts().at(0);
+    }
+
+    CHECK_THAT(after.last_error, Catch::StartsWith("auth"));
+    CHECK_FALSE(after.last_poll_ok);
+    CHECK(after.last_success == before.last_success);
+    CHECK(after.agents == before.agents);
+    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+}
