@@ -49,7 +49,6 @@ constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr auto kShutdownTimeout = std::chrono::seconds(5);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr std::uint32_t kMaxHeaderBytes = 16 * 1024;
-constexpr const char* kAllowedMethods = "GET, HEAD, POST, PUT";
 constexpr const char* kAuthenticate = "Basic realm=\"engage_voice_exporter\"";
 
 // What the server applies, built whole from one web configuration and swapped whole: a
@@ -104,17 +103,6 @@ ServerResponse unauthorized() {
     ServerResponse response = plain_response(401, "Unauthorized\n");
     response.headers.emplace_back("WWW-Authenticate", kAuthenticate);
     return response;
-}
-
-ServerResponse method_not_allowed() {
-    ServerResponse response = plain_response(405, "Method Not Allowed\n");
-    response.headers.emplace_back("Allow", kAllowedMethods);
-    return response;
-}
-
-bool is_allowed_method(http::verb method) {
-    return method == http::verb::get || method == http::verb::head || method == http::verb::post ||
-           method == http::verb::put;
 }
 
 ServerRequest to_server_request(const BeastRequest& request, const std::string& remote) {
@@ -375,10 +363,9 @@ private:
         });
     }
 
+    // Every method reaches the handler: only it knows which ones a path allows, for the Allow
+    // header of its 405.
     void serve() {
-        if (!is_allowed_method(request_.method())) {
-            return respond(method_not_allowed());
-        }
         respond(call_handler(state_.handler, to_server_request(request_, remote_)));
     }
 

@@ -64,6 +64,12 @@ TEST_CASE("web routes refuse unknown paths and methods", "[web]") {
     REQUIRE(post.headers.size() == 1);
     CHECK(post.headers[0].first == "Allow");
     CHECK(r.routes.handle(request("HEAD", "/metrics")).status == 200);
+
+    const auto remove = r.routes.handle(request("DELETE", "/metrics"));
+    CHECK(remove.status == 405);
+    CHECK(remove.headers == engagevoice::HeaderList{{"Allow", "GET, HEAD"}});
+    CHECK(r.routes.handle(request("OPTIONS", "/")).headers ==
+          engagevoice::HeaderList{{"Allow", "GET, HEAD"}});
 }
 
 TEST_CASE("web routes list accounts on the landing page, escaped", "[web]") {
