@@ -186,7 +186,10 @@ void check_accounts(const Config& config, const Logger& log) {
         }
         auto headers = tokens->headers(std::chrono::steady_clock::now() + std::chrono::seconds(5));
         if (!headers) {
-            throw ConfigError(config.file, account_key(i, "auth"), headers.error().message);
+            const bool from_file = account.auth.token.source() == Secret::Source::File;
+            throw ConfigError(config.file,
+                              account_key(i, from_file ? "auth.token_file" : "auth.token"),
+                              headers.error().message);
         }
     }
 }

@@ -56,4 +56,23 @@ elif ! grep -qF 'ca_file' <<<"$out"; then
 else
     echo "ok: --config.check: $out"
 fi
+# A token file with a NUL byte (a binary file mounted by mistake) cannot make a header.
+printf 'abc\0def\n' >"$work/token"
+cat >"$work/nul.yml" <<YAML
+accounts:
+  - account_id: "1"
+    timezone: UTC
+    auth:
+      mode: api_token
+      token_file: $work/token
+YAML
+if out=$("$exporter" --config.file "$work/nul.yml" --config.check 2>&1); then
+    echo "FAIL: --config.check accepted a token file with a NUL byte"
+    failures=$((failures + 1))
+elif ! grep -qF 'accounts[0].auth.token_file' <<<"$out" || ! grep -qF 'a NUL' <<<"$out"; then
+    echo "FAIL: --config.check does not name accounts[0].auth.token_file and the NUL: $out"
+    failures=$((failures + 1))
+else
+    echo "ok: --config.check: $out"
+fi
 [ "$failures" -eq 0 ]

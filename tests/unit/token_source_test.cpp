@@ -88,8 +88,25 @@ TEST_CASE("static token source fails as auth without showing the token", "[token
         auto failed = source.headers(soon());
         REQUIRE_FALSE(failed.has_value());
         CHECK(failed.error().kind == ev::PollError::Kind::Auth);
-        CHECK(failed.error().message == "the API token from inline holds a line break");
+        CHECK(failed.error().message ==
+              "the API token from inline holds a control byte (a line break) at byte " +
+                  std::to_string(kToken.size() + 1) + "; a token is one line of visible text");
         CHECK(failed.error().message.find(kToken) == std::string::npos);
+    }
+    SECTION("a token with a NUL byte or another control byte inside") {
+        ev::StaticTokenSource nul(ev::StaticTokenSource::Style::Bearer,
+                                  ev::Secret::from_inline(std::string("ab\0cd", 5)));
+        auto failed = nul.headers(soon());
+        REQUIRE_FALSE(failed.has_value());
+        CHECK(failed.error().message ==
+              "the API token from inline holds a control byte (a NUL) at byte 3; a token is "
+              "one line of visible text");
+
+        ev::StaticTokenSource escape(ev::StaticTokenSource::Style::Bearer,
+                                     ev::Secret::from_inline("ab\x1b[31m"));
+        failed = escape.headers(soon());
+        REQUIRE_FALSE(failed.has_value());
+        CHECK_THAT(failed.error().message, Catch::Contains("(0x1b) at byte 3"));
     }
 }
 
