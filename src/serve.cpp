@@ -50,7 +50,8 @@ void wait_for_stop(const sigset_t& signals, ExporterService& service, HttpServer
             try {
                 server.reload_web_config();
             } catch (const std::exception& e) {
-                log.error("web configuration reload failed; the running one stays",
+                // Worded as the file watcher words it, so one search finds both.
+                log.error("cannot reload the web configuration; keeping the running one",
                           {{"err", e.what()}});
             }
             continue;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -234,19 +236,24 @@ ContactCentreOptions centre_options(const MockApiOptions& options) {
 }
 
 // Writes beside the target and renames, so that a reader never sees half a file.
-bool write_atomically(const std::filesystem::path& path, const std::string& content) {
+// Empty on success, else why the file could not be written.
+std::string write_atomically(const std::filesystem::path& path, const std::string& content) {
     auto temporary = path;
     temporary += ".tmp";
     {
+        errno = 0;
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            return errno != 0 ? std::strerror(errno) : "cannot open the file";
+        }
         out.write(content.data(), static_cast<std::streamsize>(content.size()));
         if (!out.flush()) {
-            return false;
+            return errno != 0 ? std::strerror(errno) : "cannot write the file";
         }
     }
     std::error_code error;
     std::filesystem::rename(temporary, path, error);
-    return !error;
+    return error ? error.message() : std::string{};
 }
 
 }  // namespace
@@ -531,9 +538,10 @@ void MockApi::dump_report(const std::string& csv, const std::string& expected) c
     std::filesystem::path dir(options_.dump_dir);
     for (const auto& [name, content] :
          {std::pair{"last_report.csv", &csv}, std::pair{"last_report.expected.json", &expected}}) {
-        if (!write_atomically(dir / name, *content)) {
+        const std::string error = write_atomically(dir / name, *content);
+        if (!error.empty()) {
             std::cerr << "level=warn msg=\"cannot write report dump\" path=\""
-                      << (dir / name).string() << "\"\n";
+                      << (dir / name).string() << "\" err=\"" << error << "\"\n";
         }
     }
 }
