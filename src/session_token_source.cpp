@@ -161,7 +161,7 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
                 return value->error();
             }
         }
-        credentials_ = {*client_secret, *jwt,
+        credentials_ = {*client_id, *client_secret, *jwt,
                         base64_encode(*client_id + ":" + *client_secret)};
         auto token = api_.ringcentral_token({*client_id, *client_secret, *jwt}, deadline);
         if (!token) {
@@ -186,7 +186,7 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_login(Deadline deadline) {
     if (!password) {
         return password.error();
     }
-    credentials_ = {*password};
+    credentials_ = {*username, *password};
     return api_.admin_login({*username, *password, auth_.platform_id}, deadline);
 }
 
@@ -246,11 +246,7 @@ std::vector<std::string> SessionTokenSource::secrets() const {
     if (ringcentral_token_) {
         values.push_back(ringcentral_token_->access_token);
     }
-    // Form bodies and query strings carry them percent-encoded.
-    const std::size_t raw = values.size();
-    for (std::size_t i = 0; i < raw; ++i) {
-        values.push_back(percent_encode(values[i]));
-    }
+    values.erase(std::remove(values.begin(), values.end(), std::string{}), values.end());
     return values;
 }
 

@@ -137,9 +137,8 @@ Result<RingCentralToken> SignInApi::ringcentral_token(
     const RingCentralCredentials& credentials, std::chrono::steady_clock::time_point deadline) {
     const std::string basic =
         base64_encode(credentials.client_id + ":" + credentials.client_secret);
-    const std::vector<std::string> secrets = all_secrets(
-        {credentials.client_secret, percent_encode(credentials.client_secret), credentials.jwt,
-         percent_encode(credentials.jwt), basic});
+    const std::vector<std::string> secrets =
+        all_secrets({credentials.client_id, credentials.client_secret, credentials.jwt, basic});
     auto response = post("ringcentral_token", with_path(ringcentral_url_, "/restapi/oauth/token"),
                          {{"Authorization", "Basic " + basic}},
                          form_encode({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
@@ -175,7 +174,7 @@ Result<EngageTokens> SignInApi::exchange(const std::string& ringcentral_access_t
                                       {"rcTokenType", "Bearer"}}),
                          deadline);
     return engage_tokens("Engage token exchange", std::move(response),
-                         {ringcentral_access_token, percent_encode(ringcentral_access_token)},
+                         {ringcentral_access_token},
                          "the RingCentral token was not accepted (revoked, or the RingCentral "
                          "user of auth.jwt has no Engage Voice access); the next sign-in gets a "
                          "new one");
@@ -189,7 +188,7 @@ Result<EngageTokens> SignInApi::admin_login(const EngageLoginCredentials& creden
     auto response =
         post("admin_login", with_path(auth_url_, "/login/admin?" + query), {}, "", deadline);
     return engage_tokens("Engage login", std::move(response),
-                         {credentials.password, percent_encode(credentials.password)},
+                         {credentials.username, credentials.password},
                          "check auth.username, auth.password and auth.platform_id");
 }
 
@@ -199,7 +198,7 @@ Result<EngageTokens> SignInApi::refresh(const std::string& refresh_token,
                          form_encode({{"refresh_token", refresh_token}, {"rcTokenType", "Bearer"}}),
                          deadline);
     return engage_tokens("Engage token refresh", std::move(response),
-                         {refresh_token, percent_encode(refresh_token)},
+                         {refresh_token},
                          "the refresh token was not accepted");
 }
 

@@ -56,8 +56,9 @@ public:
     bool invalidate() override;
     // Drops the access, refresh and platform tokens.
     void rejected() override;
-    // The credentials last read (client secret, JWT, HTTP Basic value, password) and every
-    // token held or just spent (access, refresh and platform tokens).
+    // The credentials last read (client id and secret, JWT, HTTP Basic value, username and
+    // password) and every token held or just spent (access, refresh and platform tokens), as
+    // they are: safe_excerpt looks for their encoded forms.
     std::vector<std::string> secrets() const override;
     AuthStatus status() const override;
 
@@ -84,7 +85,7 @@ private:
     // Used by the polling thread only.
     EngageTokens tokens_;
     std::string spent_refresh_token_;  // the last one sent; the upstream may still echo it
-    std::vector<std::string> credentials_;  // the secret values read at the last sign-in
+    std::vector<std::string> credentials_;  // the values read at the last sign-in
     std::chrono::system_clock::time_point obtained_at_;
     std::optional<RingCentralToken> ringcentral_token_;
 

@@ -8,7 +8,8 @@
 //     tokens: Kind::Parse;
 //   - no answer: the client's Kind::Network or Kind::Timeout.
 // Messages name the call and the status, never a credential or a token; body_excerpt holds the
-// start of the upstream's answer with every credential of the request blanked out. Nothing
+// start of the upstream's answer with every credential of the request, and every secret the
+// KnownSecrets of the api give, blanked out. Nothing
 // throws. Not thread-safe, like the client it uses.
 #pragma once
 

@@ -43,9 +43,9 @@ public:
     virtual void rejected() {}
 
     // Every credential and token this source has read, been given or sent that the upstream
-    // could echo back, in each form it was sent (raw, percent-encoded, HTTP Basic): the caller
-    // blanks them all out of an upstream's answer before logging its start, so an error body
-    // cannot leak a secret that another request carried. Called from the polling thread.
+    // could echo back (an HTTP Basic value included): the caller blanks them all, in each of
+    // their secret_forms, out of an upstream's answer before logging its start, so an error
+    // body cannot leak a secret that another request carried. Called from the polling thread.
     virtual std::vector<std::string> secrets() const { return {}; }
 
     // Thread-safe, for the landing page.
