@@ -556,8 +556,17 @@ Secret read_given_secret(const Section& section, std::string_view name) {
             ? Secret::from_file(resolve_path(section.context(), section.required_text(file_key)))
             : secret_from_value(section, name, section.required_text(inline_key));
     std::string error;
-    if (!secret.resolve(&error)) {
+    const auto value = secret.resolve(&error);
+    if (!value) {
         section.fail(from_file ? file_key : inline_key, error);
+    }
+    const std::string problem = control_byte_problem(*value);
+    if (!problem.empty()) {
+        const std::string where = secret.source() == Secret::Source::Inline
+                                      ? std::string("the value ")
+                                      : "the value from " + secret.describe() + " ";
+        section.fail(from_file ? file_key : inline_key,
+                     where + problem + "; a secret is one line of text");
     }
     return secret;
 }

@@ -165,6 +165,37 @@ std::string Secret::describe() const {
     return "none";
 }
 
+std::string control_byte_problem(std::string_view value) {
+    const auto control = std::find_if(value.begin(), value.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    });
+    if (control == value.end()) {
+        return {};
+    }
+    std::string name;
+    switch (*control) {
+        case '\n':
+            name = "a line break";
+            break;
+        case '\r':
+            name = "a carriage return";
+            break;
+        case '\0':
+            name = "a NUL";
+            break;
+        case '\t':
+            name = "a tab";
+            break;
+        default: {
+            static constexpr char kHex[] = "0123456789abcdef";
+            const auto byte = static_cast<unsigned char>(*control);
+            name = std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xf];
+        }
+    }
+    return "holds a control byte (" + name + ") at byte " +
+           std::to_string(control - value.begin() + 1);
+}
+
 std::ostream& operator<<(std::ostream& out, const Secret& /*secret*/) { return out << "<secret>"; }
 
 }  // namespace engagevoice

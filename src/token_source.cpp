@@ -1,6 +1,5 @@
 #include "engagevoice/token_source.hpp"
 
-#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -21,24 +20,6 @@ Url parse_auth_url(const std::string& text, const std::string& file, const std::
     return *url;
 }
 
-std::string control_name(char c) {
-    switch (c) {
-        case '\n':
-            return "a line break";
-        case '\r':
-            return "a carriage return";
-        case '\0':
-            return "a NUL";
-        case '\t':
-            return "a tab";
-        default: {
-            static const char* kHex = "0123456789abcdef";
-            const auto byte = static_cast<unsigned char>(c);
-            return std::string("0x") + kHex[byte >> 4] + kHex[byte & 0xf];
-        }
-    }
-}
-
 }  // namespace
 
 StaticTokenSource::StaticTokenSource(Style style, Secret token)
@@ -52,16 +33,12 @@ Result<HeaderList> StaticTokenSource::headers(std::chrono::steady_clock::time_po
                           "no API token from " + token_.describe() + ": " + error);
     }
     // A line break inside the value would split the header and let the rest of the file
-    // through as headers of its own; no control byte belongs in a header value.
-    const auto control = std::find_if(token->begin(), token->end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    });
-    if (control != token->end()) {
-        return make_error(PollError::Kind::Auth,
-                          "the API token from " + token_.describe() + " holds a control byte (" +
-                              control_name(*control) + ") at byte " +
-                              std::to_string(control - token->begin() + 1) +
-                              "; a token is one line of visible text");
+    // through as headers of its own. The file may have changed since the configuration was
+    // loaded, so the check is made again here.
+    const std::string problem = control_byte_problem(*token);
+    if (!problem.empty()) {
+        return make_error(PollError::Kind::Auth, "the API token from " + token_.describe() + " " +
+                                                     problem + "; a token is one line of text");
     }
 
     if (style_ == Style::Bearer) {

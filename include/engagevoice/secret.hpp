@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace engagevoice {
 
@@ -36,6 +37,11 @@ private:
     Source source_ = Source::None;
     std::string ref_;  // the value, path or variable name
 };
+
+// Empty when `value` is one line of text; else what is wrong, without the value: "holds a
+// control byte (a NUL) at byte 3". A control byte (below 0x20, or 0x7f) has no place in a
+// header, a form field or a URL: a line break would even split a header in two.
+std::string control_byte_problem(std::string_view value);
 
 // Prints "<secret>", whatever the source.
 std::ostream& operator<<(std::ostream& out, const Secret& secret);

@@ -90,7 +90,7 @@ TEST_CASE("static token source fails as auth without showing the token", "[token
         CHECK(failed.error().kind == ev::PollError::Kind::Auth);
         CHECK(failed.error().message ==
               "the API token from inline holds a control byte (a line break) at byte " +
-                  std::to_string(kToken.size() + 1) + "; a token is one line of visible text");
+                  std::to_string(kToken.size() + 1) + "; a token is one line of text");
         CHECK(failed.error().message.find(kToken) == std::string::npos);
     }
     SECTION("a token with a NUL byte or another control byte inside") {
@@ -100,7 +100,7 @@ TEST_CASE("static token source fails as auth without showing the token", "[token
         REQUIRE_FALSE(failed.has_value());
         CHECK(failed.error().message ==
               "the API token from inline holds a control byte (a NUL) at byte 3; a token is "
-              "one line of visible text");
+              "one line of text");
 
         ev::StaticTokenSource escape(ev::StaticTokenSource::Style::Bearer,
                                      ev::Secret::from_inline("ab\x1b[31m"));
