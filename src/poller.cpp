@@ -214,12 +214,22 @@ std::chrono::milliseconds Poller::next_delay(const PollOutcome& outcome) {
 
 void Poller::run() {
     std::unique_lock lock(mutex_);
+    if (first_poll_) {
+        wake_.wait_until(lock, *first_poll_, [this] { return stopping_; });
+    }
     while (!stopping_) {
         lock.unlock();
         const PollOutcome outcome = poll_once();
         const milliseconds delay = next_delay(outcome);
+        const auto now = steady_clock::now();
         lock.lock();
-        wake_.wait_for(lock, delay, [this] { return stopping_; });
+        status_.next_poll = now + delay;
+        status_.upstream_wait.reset();
+        if (outcome.error && outcome.error->retry_after) {
+            status_.upstream_wait =
+                now + std::min<milliseconds>(*outcome.error->retry_after, kMaxBackoff);
+        }
+        wake_.wait_until(lock, *status_.next_poll, [this] { return stopping_; });
     }
     exited_ = true;
     exited_cv_.notify_all();
@@ -269,10 +279,15 @@ PollStatus Poller::status() const {
     return status_;
 }
 
-void Poller::continue_from(const PollStatus& previous) {
+void Poller::continue_from(const PollStatus& previous, bool same_settings) {
     std::lock_guard lock(mutex_);
     status_ = previous;
+    if (same_settings) {
+        first_poll_ = previous.next_poll;
+        return;
+    }
     status_.consecutive_failures = 0;
+    first_poll_ = previous.upstream_wait;
 }
 
 }  // namespace engagevoice

@@ -121,7 +121,9 @@ void Runtime::continue_from(const Runtime& previous) {
                 if (auto snapshot = old->store.current()) {
                     account->store.publish(std::move(snapshot));
                 }
-                account->poller->continue_from(old->poller->status());
+                const bool same_settings =
+                    old->config == account->config && previous.config_.poll == config_.poll;
+                account->poller->continue_from(old->poller->status(), same_settings);
             }
         }
     }

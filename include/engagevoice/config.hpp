@@ -31,6 +31,8 @@ struct PollConfig {
     std::chrono::seconds interval{60};  // kMinPollInterval to kMaxPollInterval
     std::chrono::seconds timeout{30};   // more than 0, at most interval
     std::chrono::seconds max_staleness{15 * 60};  // interval to kMaxStaleness
+
+    bool operator==(const PollConfig&) const = default;
 };
 
 inline constexpr std::chrono::seconds kMinPollInterval{15};
@@ -57,6 +59,8 @@ struct AuthConfig {
     std::string platform_id;
     // api_token and bearer_token
     Secret token;
+
+    bool operator==(const AuthConfig&) const = default;
 };
 
 struct AccountConfig {
@@ -77,6 +81,10 @@ struct AccountConfig {
     // at each connection. Empty when the account has none.
     Secret proxy_url;
     AuthConfig auth;
+
+    // Equal settings: the same keys with the same values, secrets compared by where they come
+    // from (a file's path, a variable's name) or, inline, by value.
+    bool operator==(const AccountConfig&) const = default;
 };
 
 struct Config {

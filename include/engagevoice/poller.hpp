@@ -38,6 +38,10 @@ struct PollStatus {
     std::string last_error;  // reason and message of the last failure, safe to show
     std::size_t agents = 0;
     std::size_t consecutive_failures = 0;
+    // When the loop polls next, once it waits for its next poll.
+    std::optional<std::chrono::steady_clock::time_point> next_poll;
+    // Until when the upstream asked not to be called again (Retry-After of the last failure).
+    std::optional<std::chrono::steady_clock::time_point> upstream_wait;
 };
 
 struct PollOutcome {
@@ -72,10 +76,12 @@ public:
 
     PollStatus status() const;
     // Starts from the status of the poller this one replaces on a reload, so that the landing
-    // page keeps the last success and the agent count it serves until the first new poll. The
-    // count of failures in a row starts afresh: a new configuration gets a new backoff. Call
-    // before start().
-    void continue_from(const PollStatus& previous);
+    // page keeps the last success and the agent count it serves until the first new poll. With
+    // `same_settings` (the account and poll settings did not change) the old schedule goes on:
+    // the first poll comes when the old poller's next one would have, so that reloading cannot
+    // poll more often. Otherwise the first poll comes at once with a fresh backoff, but never
+    // before the upstream's Retry-After. Call before start().
+    void continue_from(const PollStatus& previous, bool same_settings);
     const std::string& account_id() const { return account_.account_id; }
 
 private:
@@ -101,6 +107,8 @@ private:
     bool exited_ = false;
     std::condition_variable exited_cv_;
     PollStatus status_;
+    // When the first poll may start; none: at once.
+    std::optional<std::chrono::steady_clock::time_point> first_poll_;
     std::mt19937_64 random_;
     std::thread thread_;
 };

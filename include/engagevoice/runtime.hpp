@@ -57,7 +57,8 @@ public:
 
     // Gives each account the last snapshot and the poll status (last success, agents, last
     // error) of the account with the same id in `previous`, so a reload blanks neither /metrics
-    // nor the landing page until the first new poll. Call before start().
+    // nor the landing page until the first new poll. An account whose settings did not change
+    // keeps its schedule; see Poller::continue_from. Call before start().
     void continue_from(const Runtime& previous);
 
     void start();

@@ -33,6 +33,9 @@ public:
     // Where the value comes from, safe to show: "inline", "file /etc/engage/jwt", "env JWT".
     std::string describe() const;
 
+    // The same source: the same file, the same variable or the same inline value.
+    bool operator==(const Secret&) const = default;
+
 private:
     Source source_ = Source::None;
     std::string ref_;  // the value, path or variable name

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,7 +27,8 @@ struct Fixture {
     ~Fixture() { fs::remove_all(dir); }
 
     // A configuration polling the mock for each of `accounts`.
-    void write_config(const std::vector<std::string>& accounts, const std::string& extra = "") {
+    void write_config(const std::vector<std::string>& accounts, const std::string& extra = "",
+                      const std::string& token_file = "token") {
         std::ofstream out(dir / "config.yml", std::ios::trunc);
         out << "poll:\n  interval: 1h\n  timeout: 10s\n  max_staleness: 2h\n" << extra
             << "accounts:\n";
@@ -34,7 +36,7 @@ struct Fixture {
             out << "  - account_id: \"" << id << "\"\n"
                 << "    api_url: " << server.url("/voice/api/v1") << "\n"
                 << "    timezone: US/Eastern\n"
-                << "    auth:\n      mode: api_token\n      token_file: token\n";
+                << "    auth:\n      mode: api_token\n      token_file: " << token_file << "\n";
         }
     }
 
@@ -147,7 +149,8 @@ TEST_CASE("a reload keeps an account's last success on the landing page while po
     REQUIRE(before.last_success);
     REQUIRE(before.agents > 0);
 
-    std::ofstream(f.dir / "token", std::ios::trunc) << "a-token-the-mock-refuses\n";
+    std::ofstream(f.dir / "other_token") << "a-token-the-mock-refuses\n";
+    f.write_config({"15300002"}, "", "other_token");
     REQUIRE_FALSE(service.reload());
     ev::AccountSummary after = options.accounts().at(0);
     for (int i = 0; i < 200 && after.last_error.empty(); ++i) {
@@ -159,5 +162,88 @@ TEST_CASE("a reload keeps an account's last success on the landing page while po
     CHECK_FALSE(after.last_poll_ok);
     CHECK(after.last_success == before.last_success);
     CHECK(after.agents == before.agents);
+    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+}
+
+namespace {
+
+void plan_fault(Fixture& f, const std::string& fault) {
+    ev::ServerRequest request;
+    request.method = "POST";
+    request.target = "/mock/faults";
+    request.body = fault;
+    REQUIRE(f.api.handle(request).status == 200);
+}
+
+std::uint64_t report_requests(const Fixture& f) { return f.api.stats().report_requests; }
+
+}  // namespace
+
+TEST_CASE("a reload that leaves an account as it was keeps its poll schedule", "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    f.wait_ready(options);
+    REQUIRE(report_requests(f) == 1);
+
+    // Only the metrics settings change: the account's next poll stays an hour away.
+    f.write_config({"15300002"}, "metrics:\n  agent_info: false\n");
+    for (int i = 0; i < 3; ++i) {
+        REQUIRE_FALSE(service.reload());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+    CHECK(report_requests(f) == 1);
+    CHECK(options.accounts().at(0).last_poll_ok);
+    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+}
+
+TEST_CASE("a reload that changes an account polls at once, but not before a Retry-After",
+          "[service]") {
+    Fixture f;
+    plan_fault(f, R"({"kind":"rate_limited","retry_after":120,"count":1})");
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    f.wait_ready(options);
+    REQUIRE_THAT(options.accounts().at(0).last_error, Catch::StartsWith("rate_limited"));
+    REQUIRE(report_requests(f) == 1);
+
+    // A changed account (another time zone) would poll at once, but the upstream asked for
+    // two minutes' rest.
+    f.write_config({"15300002"}, "");
+    {
+        std::ifstream in(f.dir / "config.yml");
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string changed = text.str();
+        changed.replace(changed.find("US/Eastern"), 10, "US/Central");
+        std::ofstream(f.dir / "config.yml", std::ios::trunc) << changed;
+    }
+    REQUIRE_FALSE(service.reload());
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    CHECK(report_requests(f) == 1);
+    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+}
+
+TEST_CASE("a reload that changes an account without a Retry-After polls at once", "[service]") {
+    Fixture f;
+    f.write_config({"15300002"});
+    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
+    service.start();
+    auto options = service.routes("/metrics");
+    f.wait_ready(options);
+    REQUIRE(report_requests(f) == 1);
+
+    std::ofstream(f.dir / "same_token") << kToken << "\n";
+    f.write_config({"15300002"}, "", "same_token");
+    REQUIRE_FALSE(service.reload());
+    for (int i = 0; i < 200 && report_requests(f) < 2; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(report_requests(f) == 2);
     CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
