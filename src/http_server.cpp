@@ -533,7 +533,22 @@ std::string ServerRequest::header(std::string_view name) const {
     return find_header(headers, name);
 }
 
-std::string ServerRequest::path() const { return target.substr(0, target.find('?')); }
+std::string ServerRequest::path() const {
+    std::string_view path = target;
+    path = path.substr(0, path.find('?'));
+    // The absolute form ("http://host:9847/metrics"), which a server must take too (RFC 9112,
+    // section 3.2.2): the path is what follows the authority.
+    for (std::string_view scheme : {"http://", "https://"}) {
+        if (path.size() >= scheme.size() &&
+            std::equal(scheme.begin(), scheme.end(), path.begin(), [](char a, char b) {
+                return a == std::tolower(static_cast<unsigned char>(b));
+            })) {
+            const auto slash = path.find('/', scheme.size());
+            return slash == std::string_view::npos ? "/" : std::string(path.substr(slash));
+        }
+    }
+    return std::string(path);
+}
 
 struct HttpServer::Impl {
     // Declared before the io_context: connections still queued in it reach back to the state

@@ -75,11 +75,17 @@ std::string auth_state(const AuthStatus& auth) {
     return state;
 }
 
+// A stale account's agents are no longer on /metrics: the page must not suggest they are.
+std::string agents_cell(const AccountSummary& account) {
+    const std::string agents = std::to_string(account.agents);
+    return account.stale ? "none served (" + agents + " at the last success)" : agents;
+}
+
 std::string account_row(const AccountSummary& account) {
     std::string row = "<tr><td>" + escape_html(account.account_id) + "</td><td>" +
                       escape_html(account.timezone) + "</td><td>" + account_state(account) +
                       "</td><td>" + format_time(account.last_success) + "</td><td>" +
-                      std::to_string(account.agents) + "</td><td>" +
+                      agents_cell(account) + "</td><td>" +
                       escape_html(auth_state(account.auth)) + "</td><td>" +
                       escape_html(account.last_error) + "</td></tr>\n";
     return row;

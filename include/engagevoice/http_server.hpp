@@ -32,7 +32,8 @@ struct ServerRequest {
 
     // The first header with this name (case-insensitive), or "".
     std::string header(std::string_view name) const;
-    // The target without its query.
+    // The target without its query, and without scheme and authority when the target is in
+    // absolute form ("http://host/metrics" gives "/metrics").
     std::string path() const;
 };
 

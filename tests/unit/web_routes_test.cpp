@@ -97,9 +97,20 @@ TEST_CASE("web routes mark an account whose agents are no longer served as stale
     account.account_id = "15300002";
     account.finished_first_poll = true;
     account.stale = true;
+    account.agents = 39;
     r.accounts.push_back(account);
 
-    CHECK_THAT(r.routes.handle(request("GET", "/")).body, Catch::Contains("stale"));
+    const std::string page = r.routes.handle(request("GET", "/")).body;
+    CHECK_THAT(page, Catch::Contains("stale"));
+    CHECK_THAT(page, Catch::Contains("<td>none served (39 at the last success)</td>"));
+}
+
+TEST_CASE("web routes take a target in absolute form", "[web]") {
+    Routes r;
+    CHECK(r.routes.handle(request("GET", "http://127.0.0.1:9847/metrics")).status == 200);
+    CHECK(r.routes.handle(request("GET", "HTTP://exporter/-/healthy?x=1")).status == 200);
+    CHECK(r.routes.handle(request("GET", "http://exporter")).status == 200);  // the landing page
+    CHECK(r.routes.handle(request("GET", "http://exporter/nope")).status == 404);
 }
 
 TEST_CASE("web routes turn a failing metrics source into a 500", "[web]") {
