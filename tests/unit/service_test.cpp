@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -70,24 +71,35 @@ struct Fixture {
     ev::Logger log{log_text, ev::LogLevel::Debug, ev::LogFormat::Logfmt};
 };
 
+// A service started on the fixture's configuration, after its first polls.
+struct Running {
+    explicit Running(Fixture& f)
+        : service((f.dir / "config.yml").string(), f.clock, f.log) {
+        service.start();
+        options = service.routes("/metrics");
+        routes = std::make_unique<ev::WebRoutes>(options);
+        f.wait_ready(options);
+    }
+
+    ev::ExporterService service;
+    ev::WebRoutesOptions options;
+    std::unique_ptr<ev::WebRoutes> routes;
+};
+
 }  // namespace
 
 TEST_CASE("a refused reload keeps the running configuration and says why", "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    ev::WebRoutes routes(options);
-    f.wait_ready(options);
-    REQUIRE_THAT(f.page(routes), Catch::Contains("engagevoice_up{account_id=\"15300002\"} 1"));
+    Running running(f);
+    REQUIRE_THAT(f.page(*running.routes), Catch::Contains("engagevoice_up{account_id=\"15300002\"} 1"));
 
     f.write_config({"15300002"}, "metrics:\n  agent_infos: true\n");
-    const auto error = service.reload();
+    const auto error = running.service.reload();
 
     REQUIRE(error);
     CHECK_THAT(*error, Catch::Contains("config.yml: metrics.agent_infos: unknown key"));
-    const std::string page = f.page(routes);
+    const std::string page = f.page(*running.routes);
     CHECK_THAT(page, Catch::Contains("engagevoice_config_last_reload_successful 0"));
     CHECK_THAT(page, Catch::Contains("engagevoice_up{account_id=\"15300002\"} 1"));
     CHECK_THAT(page, Catch::Contains("engagevoice_agent_login_seconds{account_id=\"15300002\""));
@@ -97,22 +109,18 @@ TEST_CASE("a refused reload keeps the running configuration and says why", "[ser
 TEST_CASE("a reload swaps the accounts and drops the series of removed ones", "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    ev::WebRoutes routes(options);
-    f.wait_ready(options);
+    Running running(f);
 
     // The mock serves one account: the other gets 404s, which is all this test needs.
     f.write_config({"15300099"});
-    REQUIRE_FALSE(service.reload());
-    f.wait_ready(options);
+    REQUIRE_FALSE(running.service.reload());
+    f.wait_ready(running.options);
 
-    const std::string page = f.page(routes);
+    const std::string page = f.page(*running.routes);
     CHECK_THAT(page, Catch::Contains("engagevoice_config_last_reload_successful 1"));
     CHECK_THAT(page, Catch::Contains("engagevoice_up{account_id=\"15300099\"} 0"));
     CHECK_THAT(page, !Catch::Contains("account_id=\"15300002\""));
-    const auto accounts = options.accounts();
+    const auto accounts = running.options.accounts();
     REQUIRE(accounts.size() == 1);
     CHECK(accounts[0].account_id == "15300099");
 }
@@ -120,49 +128,42 @@ TEST_CASE("a reload swaps the accounts and drops the series of removed ones", "[
 TEST_CASE("a reload that keeps an account keeps serving its agents", "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    ev::WebRoutes routes(options);
-    f.wait_ready(options);
+    Running running(f);
 
     f.write_config({"15300002", "15300077"});
-    REQUIRE_FALSE(service.reload());
+    REQUIRE_FALSE(running.service.reload());
 
     // Before and after the new pollers' first polls alike, the kept account's agents are
     // there: its last snapshot moved to the new runtime.
-    CHECK_THAT(f.page(routes), Catch::Contains("engagevoice_agent_login_seconds{account_id=\"15300002\""));
-    f.wait_ready(options);
-    CHECK(options.accounts().size() == 2);
-    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+    CHECK_THAT(f.page(*running.routes), Catch::Contains("engagevoice_agent_login_seconds{account_id=\"15300002\""));
+    f.wait_ready(running.options);
+    CHECK(running.options.accounts().size() == 2);
+    CHECK(running.service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
 
 TEST_CASE("a reload keeps an account's last success on the landing page while polls fail",
           "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    f.wait_ready(options);
-    const ev::AccountSummary before = options.accounts().at(0);
+    Running running(f);
+    const ev::AccountSummary before = running.options.accounts().at(0);
     REQUIRE(before.last_success);
     REQUIRE(before.agents > 0);
 
     std::ofstream(f.dir / "other_token") << "a-token-the-mock-refuses\n";
     f.write_config({"15300002"}, "", "other_token");
-    REQUIRE_FALSE(service.reload());
-    ev::AccountSummary after = options.accounts().at(0);
+    REQUIRE_FALSE(running.service.reload());
+    ev::AccountSummary after = running.options.accounts().at(0);
     for (int i = 0; i < 200 && after.last_error.empty(); ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        after = options.accounts().at(0);
+        after = running.options.accounts().at(0);
     }
 
     CHECK_THAT(after.last_error, Catch::StartsWith("auth"));
     CHECK_FALSE(after.last_poll_ok);
     CHECK(after.last_success == before.last_success);
     CHECK(after.agents == before.agents);
-    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+    CHECK(running.service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
 
 namespace {
@@ -182,22 +183,19 @@ std::uint64_t report_requests(const Fixture& f) { return f.api.stats().report_re
 TEST_CASE("a reload that leaves an account as it was keeps its poll schedule", "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    f.wait_ready(options);
+    Running running(f);
     REQUIRE(report_requests(f) == 1);
 
     // Only the metrics settings change: the account's next poll stays an hour away.
     f.write_config({"15300002"}, "metrics:\n  agent_info: false\n");
     for (int i = 0; i < 3; ++i) {
-        REQUIRE_FALSE(service.reload());
+        REQUIRE_FALSE(running.service.reload());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
     CHECK(report_requests(f) == 1);
-    CHECK(options.accounts().at(0).last_poll_ok);
-    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+    CHECK(running.options.accounts().at(0).last_poll_ok);
+    CHECK(running.service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
 
 TEST_CASE("a reload that changes an account polls at once, but not before a Retry-After",
@@ -205,11 +203,8 @@ TEST_CASE("a reload that changes an account polls at once, but not before a Retr
     Fixture f;
     plan_fault(f, R"({"kind":"rate_limited","retry_after":120,"count":1})");
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    f.wait_ready(options);
-    REQUIRE_THAT(options.accounts().at(0).last_error, Catch::StartsWith("rate_limited"));
+    Running running(f);
+    REQUIRE_THAT(running.options.accounts().at(0).last_error, Catch::StartsWith("rate_limited"));
     REQUIRE(report_requests(f) == 1);
 
     // A changed account (another time zone) would poll at once, but the upstream asked for
@@ -223,27 +218,24 @@ TEST_CASE("a reload that changes an account polls at once, but not before a Retr
         changed.replace(changed.find("US/Eastern"), 10, "US/Central");
         std::ofstream(f.dir / "config.yml", std::ios::trunc) << changed;
     }
-    REQUIRE_FALSE(service.reload());
+    REQUIRE_FALSE(running.service.reload());
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     CHECK(report_requests(f) == 1);
-    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+    CHECK(running.service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
 
 TEST_CASE("a reload that changes an account without a Retry-After polls at once", "[service]") {
     Fixture f;
     f.write_config({"15300002"});
-    ev::ExporterService service((f.dir / "config.yml").string(), f.clock, f.log);
-    service.start();
-    auto options = service.routes("/metrics");
-    f.wait_ready(options);
+    Running running(f);
     REQUIRE(report_requests(f) == 1);
 
     std::ofstream(f.dir / "same_token") << kToken << "\n";
     f.write_config({"15300002"}, "", "same_token");
-    REQUIRE_FALSE(service.reload());
+    REQUIRE_FALSE(running.service.reload());
     for (int i = 0; i < 200 && report_requests(f) < 2; ++i) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     CHECK(report_requests(f) == 2);
-    CHECK(service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+    CHECK(running.service.stop(std::chrono::steady_clock::now() + std::chrono::seconds(10)));
 }
