@@ -124,9 +124,10 @@ Result<HeaderList> SessionTokenSource::headers(Deadline deadline) {
 Result<EngageTokens> SessionTokenSource::refresh(Deadline deadline) {
     // The refresh token is spent by this call whatever happens: using it twice could be
     // taken by the upstream as a stolen token.
-    spent_refresh_token_ = std::exchange(tokens_.refresh_token, {});
+    const std::string refresh_token = std::exchange(tokens_.refresh_token, {});
+    retire(refresh_token);
     drop_access_token();
-    auto refreshed = api_.refresh(spent_refresh_token_, deadline);
+    auto refreshed = api_.refresh(refresh_token, deadline);
     metrics_.token_refresh(refreshed ? SignInResult::Success
                                      : sign_in_result(refreshed.error()));
     return refreshed;
@@ -152,6 +153,10 @@ Result<EngageTokens> SessionTokenSource::sign_in(Deadline deadline) {
 
 Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
     if (!ringcentral_token_ || ringcentral_token_->expires_at - kRingCentralMargin <= clock_.now()) {
+        if (ringcentral_token_) {
+            retire(std::move(ringcentral_token_->access_token));
+            retire(std::move(ringcentral_token_->refresh_token));
+        }
         ringcentral_token_.reset();
         auto client_id = read_secret(auth_.client_id, "client_id");
         auto client_secret = read_secret(auth_.client_secret, "client_secret");
@@ -172,6 +177,8 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
     auto tokens = api_.exchange(ringcentral_token_->access_token, deadline);
     if (!tokens && tokens.error().kind == PollError::Kind::Auth) {
         // The platform token may have been revoked: the next attempt gets a new one.
+        retire(std::move(ringcentral_token_->access_token));
+        retire(std::move(ringcentral_token_->refresh_token));
         ringcentral_token_.reset();
     }
     return tokens;
@@ -192,6 +199,8 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_login(Deadline deadline) {
 
 HeaderList SessionTokenSource::keep(EngageTokens tokens, bool signed_in) {
     const auto now = clock_.now();
+    retire(std::move(tokens_.access_token));
+    retire(std::move(tokens_.refresh_token));
     tokens_ = std::move(tokens);
     obtained_at_ = now;
     metrics_.token_expiry(tokens_.expires_at);
@@ -225,26 +234,42 @@ bool SessionTokenSource::invalidate() {
 
 void SessionTokenSource::rejected() {
     drop_access_token();
-    tokens_.refresh_token.clear();
+    retire(std::exchange(tokens_.refresh_token, {}));
+    if (ringcentral_token_) {
+        retire(std::move(ringcentral_token_->access_token));
+        retire(std::move(ringcentral_token_->refresh_token));
+    }
     ringcentral_token_.reset();
     log_.info("credentials refused by the API; signing in again at the next poll",
               {{"account_id", account_id_}});
 }
 
 void SessionTokenSource::drop_access_token() {
-    tokens_.access_token.clear();
+    retire(std::exchange(tokens_.access_token, {}));
     std::lock_guard lock(status_mutex_);
     status_.token_expiry.reset();
 }
 
+void SessionTokenSource::retire(std::string token) {
+    // Enough for the tokens of a few sign-ins: what was sent before them is long gone.
+    constexpr std::size_t kRetiredTokens = 8;
+    if (token.empty() || std::find(retired_.begin(), retired_.end(), token) != retired_.end()) {
+        return;
+    }
+    retired_.push_back(std::move(token));
+    if (retired_.size() > kRetiredTokens) {
+        retired_.pop_front();
+    }
+}
+
 std::vector<std::string> SessionTokenSource::secrets() const {
     std::vector<std::string> values = credentials_;
-    for (const std::string* token : {&tokens_.access_token, &tokens_.refresh_token,
-                                     &spent_refresh_token_}) {
-        values.push_back(*token);
-    }
+    values.push_back(tokens_.access_token);
+    values.push_back(tokens_.refresh_token);
+    values.insert(values.end(), retired_.begin(), retired_.end());
     if (ringcentral_token_) {
         values.push_back(ringcentral_token_->access_token);
+        values.push_back(ringcentral_token_->refresh_token);
     }
     values.erase(std::remove(values.begin(), values.end(), std::string{}), values.end());
     return values;

@@ -155,6 +155,7 @@ Result<RingCentralToken> SignInApi::ringcentral_token(
     const Json json = Json::parse(response->body, nullptr, false);
     RingCentralToken token;
     token.access_token = json.is_object() ? string_field(json, "access_token") : "";
+    token.refresh_token = json.is_object() ? string_field(json, "refresh_token") : "";
     if (!usable_token(token.access_token)) {
         return bad_answer(call, *response, "holds no access_token", secrets);
     }

@@ -72,6 +72,8 @@ private:
     void failed(const PollError& error);
     // Forgets the access token, and says so on the landing page.
     void drop_access_token();
+    // Keeps `token` among the retired ones, the oldest of which go.
+    void retire(std::string token);
 
     AuthConfig auth_;
     std::unique_ptr<HttpsClient> client_;
@@ -84,7 +86,9 @@ private:
 
     // Used by the polling thread only.
     EngageTokens tokens_;
-    std::string spent_refresh_token_;  // the last one sent; the upstream may still echo it
+    // The last tokens let go of (spent, expired, dropped, replaced): the upstream may still
+    // echo them, so secrets() lists them too.
+    std::deque<std::string> retired_;
     std::vector<std::string> credentials_;  // the values read at the last sign-in
     std::chrono::system_clock::time_point obtained_at_;
     std::optional<RingCentralToken> ringcentral_token_;

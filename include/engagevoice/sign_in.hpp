@@ -37,6 +37,9 @@ struct EngageTokens {
 // A RingCentral platform access token, good for the exchange until it expires (about an hour).
 struct RingCentralToken {
     std::string access_token;
+    // Never used, since a new JWT grant is cheaper to get right than a platform refresh; kept
+    // only so that an echo of it can be blanked out of the log. Empty when none came.
+    std::string refresh_token;
     std::chrono::system_clock::time_point expires_at;
 };
 

@@ -9,6 +9,8 @@
 #   engage_login      the same with the Engage login
 #   refresh_refused   refresh tokens that die before the next poll: the exporter signs in again
 #   jwt_refused       a wrong JWT: engagevoice_up 0, reason auth, a log line saying what to fix
+#   echoed_secrets    error answers of the report and of the sign-in calls that echo the
+#                     configured secrets and the latest tokens: all blanked out of the log
 #   legacy_api_token  X-Auth-Token on the legacy /api/v1 prefix
 set -euo pipefail
 exporter=$1 mock=$2 check_page=$3 case=$4
@@ -54,7 +56,7 @@ wait_for 20 "the mock to listen" test -s "$work/mock.address" || fail "no mock"
 base="https://localhost:$(sed 's/.*://' "$work/mock.address")"
 
 case $case in
-    ringcentral_jwt | refresh_refused | jwt_refused)
+    ringcentral_jwt | refresh_refused | jwt_refused | echoed_secrets)
         auth="      mode: ringcentral_jwt
       ringcentral_url: $base
       auth_url: $base/api/auth
@@ -184,6 +186,36 @@ case $case in
         [ "$(metric 'engagevoice_auth_sign_ins_total{account_id="15300002",result="refused"}')" = 1 ] ||
             fail "the refused sign-in is not counted"
         grep -E 'msg="?poll failed"?' "$work/exporter.log" | head -n 1
+        check_nothing_leaked ;;
+    echoed_secrets)
+        # A body that echoes every secret the account has sent or holds, the latest tokens
+        # first: the excerpt in the log keeps about 120 bytes, which must all be blanked.
+        echo_body() {
+            local basic
+            basic=$(printf '%s' "e2e-client:$client_secret" | base64 -w0)
+            printf 'echo'
+            tac "$work/dump/issued_tokens.txt" | head -n 4 | while IFS= read -r token; do
+                printf ' %s' "$token"
+            done
+            printf ' %s' "$client_secret" "$jwt" "$basic" "Basic $basic"
+        }
+        plan_faults() {
+            curl -sf --cacert "$work/cert.pem" -d "$1" "$base/mock/faults" >/dev/null ||
+                fail "the mock refused the faults $1"
+        }
+        errors_at_least() { [ "$(errors_total)" -ge "$1" ]; }
+
+        plan_faults "{\"kind\":\"status\",\"status\":403,\"count\":1,\"body\":\"$(echo_body)\"}"
+        wait_for 60 "the refused report" errors_at_least 1 || fail "the report fault never came"
+        plan_faults "{\"target\":\"auth\",\"kind\":\"status\",\"status\":400,\"count\":2,\"body\":\"$(echo_body)\"}"
+        wait_for 60 "the refused sign-in" errors_at_least 2 || fail "the sign-in fault never came"
+        grep -E 'msg="?poll failed"?' "$work/exporter.log" | grep -q 'answered 403.*body="echo <secret> <secret>' ||
+            fail "the report's echo is not in the log, blanked"
+        grep -E 'msg="?token refresh refused' "$work/exporter.log" | grep -q 'body="echo <secret> <secret>' ||
+            fail "the refresh's echo is not in the log, blanked"
+        grep -E 'msg="?poll failed"?' "$work/exporter.log" | grep -q 'Engage token exchange refused' ||
+            fail "the exchange's refusal is not in the log"
+        grep -E 'msg="?poll failed"?|msg="?token refresh refused' "$work/exporter.log" | tail -n 3
         check_nothing_leaked ;;
     legacy_api_token)
         [ "$(metric 'engagevoice_up{account_id="15300002"}')" = 1 ] || fail "engagevoice_up is not 1"

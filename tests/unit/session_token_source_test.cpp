@@ -49,7 +49,8 @@ public:
         const auto form = ev::parse_form(request.body).value_or(ev::FormFields{});
         if (path == "/restapi/oauth/token") {
             ++ringcentral_grants;
-            return answer(200, R"({"access_token":"rc-token","expires_in":3600})");
+            return answer(
+                200, R"({"access_token":"rc-token","refresh_token":"rc-refresh","expires_in":3600})");
         }
         if (path == "/api/auth/login/rc/accesstoken") {
             ++exchanges;
@@ -101,12 +102,14 @@ private:
         if (!echo_on_failure) {
             return answer(status, "{}");
         }
-        std::string echo = "refused " + request.target + " " + request.body + " " +
-                           request.header("Authorization") + " rc-token client-secret-value "
-                           "jwt-assertion-value Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU=";
-        for (const auto& token : issued) {
-            echo += " " + token;
+        // The tokens first: the log keeps only the start of an answer.
+        std::string echo = "refused " + request.target;
+        for (auto token = issued.rbegin(); token != issued.rend(); ++token) {
+            echo += " " + *token;
         }
+        echo += " " + request.body + " " + request.header("Authorization") +
+                " rc-token rc-refresh client-secret-value jwt-assertion-value "
+                "Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU=";
         return answer(status, echo);
     }
 
@@ -386,6 +389,8 @@ TEST_CASE("an error answer that echoes every secret of the account logs none of 
     Fixture f;
     f.upstream.echo_on_failure = true;
     (void)f.bearer();
+    f.clock.now_ += seconds(290);
+    (void)f.bearer();  // refreshed: the first tokens are gone, but may still be echoed
     f.upstream.refresh_status = 401;
     f.upstream.exchange_status = 403;
     f.clock.now_ += seconds(290);
@@ -394,16 +399,19 @@ TEST_CASE("an error answer that echoes every secret of the account logs none of 
 
     const std::string log = f.log_text.str();
     CHECK_THAT(log, Catch::Contains("token refresh refused"));
-    CHECK_THAT(log, Catch::Contains("refused /api/auth/token/refresh"));
+    CHECK_THAT(log, Catch::Contains(
+                        "refused /api/auth/token/refresh <secret> <secret> <secret> <secret>"));
     CHECK_THAT(headers.error().body_excerpt,
-               Catch::StartsWith("refused /api/auth/login/rc/accesstoken"));
-    REQUIRE(f.upstream.issued.size() == 2);
+               Catch::StartsWith(
+                   "refused /api/auth/login/rc/accesstoken?includeRefresh=true <secret> <secret> "
+                   "<secret> <secret>"));
+    REQUIRE(f.upstream.issued.size() == 4);
     for (const auto& token : f.upstream.issued) {
         CHECK(log.find(token) == std::string::npos);
         CHECK(headers.error().body_excerpt.find(token) == std::string::npos);
     }
     for (const char* secret : {"client-secret-value", "jwt-assertion-value", "rc-token",
-                               "Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU="}) {
+                               "rc-refresh", "Y2xpZW50LWlkOmNsaWVudC1zZWNyZXQtdmFsdWU="}) {
         CHECK(log.find(secret) == std::string::npos);
         CHECK(headers.error().body_excerpt.find(secret) == std::string::npos);
     }
@@ -422,6 +430,7 @@ TEST_CASE("a session source lists every secret it holds", "[session]") {
         CHECK(has("jwt-assertion-value"));
         CHECK(has(ev::base64_encode("client-id:client-secret-value")));
         CHECK(has("rc-token"));
+        CHECK(has("rc-refresh"));
         CHECK(has(f.upstream.issued.at(0)));
         CHECK(has(f.upstream.issued.at(1)));
         CHECK_FALSE(has(""));
