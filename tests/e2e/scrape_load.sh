@@ -3,7 +3,8 @@
 # answers back far longer than the test; while the next poll waits for it, 50 clients scrape
 # /metrics for 10 seconds with wrk. Every answer must be a 200 with a whole page (as long as its
 # Content-Length, ending with a line end, holding engagevoice_up), and the poll must still hang
-# when the load ends. wrk's latency distribution is printed, never asserted on.
+# when the load ends. The same load runs first with no poll waiting, as a baseline; both latency
+# distributions and their ratio are printed, never asserted on.
 #   scrape_load.sh EXPORTER MOCK
 set -euo pipefail
 exporter=$1 mock=$2
@@ -102,13 +103,22 @@ report_requests() {
 second_poll_waiting() { [ "$(report_requests)" -ge 2 ]; }
 
 [ "$(metric 'engagevoice_up{account_id="15300002"}')" = 1 ] || fail "the first poll failed"
+
+# load FILE: 50 clients scrape /metrics for 10 s; wrk's output goes to FILE.
+load() {
+    wrk -t2 -c50 -d10s --timeout 10s --latency -s "$work/check.lua" "http://$address/metrics" \
+        >"$1" 2>&1 || { cat "$1"; fail "wrk failed"; }
+}
+# The baseline, in the same run: the same load while no poll waits (the next is 30 s away).
+load "$work/baseline.out"
+baseline=$(grep '^p50_ms=' "$work/baseline.out") || fail "wrk printed no baseline summary"
+
 curl -sf --cacert "$work/cert.pem" -d '{"kind":"delay","seconds":600}' "$base/mock/faults" \
     >/dev/null || fail "the mock refused the delay"
 wait_for 60 "the next poll to wait on the mock" second_poll_waiting || fail "no second poll"
 polls=$(metric 'engagevoice_polls_total{account_id="15300002"}')
 
-wrk -t2 -c50 -d10s --timeout 10s --latency -s "$work/check.lua" "http://$address/metrics" \
-    >"$work/wrk.out" 2>&1 || { cat "$work/wrk.out"; fail "wrk failed"; }
+load "$work/wrk.out"
 cat "$work/wrk.out"
 
 summary=$(grep '^answers=' "$work/wrk.out") || fail "wrk printed no summary"
@@ -121,4 +131,13 @@ fi
 [ "$(metric 'engagevoice_polls_total{account_id="15300002"}')" = "$polls" ] ||
     fail "the poll did not hang through the load; the test proves nothing"
 [ "$(report_requests)" = 2 ] || fail "the exporter asked for the report again meanwhile"
+# Reported, never asserted: the machine may be shared.
+loaded=$(grep '^p50_ms=' "$work/wrk.out")
+echo "baseline without a poll waiting: $baseline"
+echo "with a poll waiting:             $loaded"
+awk -v a="$baseline" -v b="$loaded" 'BEGIN {
+    split(a, x, /[ =]/); split(b, y, /[ =]/)
+    printf "ratio with/without a poll waiting: p50 %.2f, p90 %.2f, p99 %.2f\n",
+        y[2] / x[2], y[4] / x[4], y[6] / x[6]
+}'
 echo "ok: $answers scrapes answered whole while a poll waited on the upstream"
