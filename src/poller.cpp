@@ -31,6 +31,16 @@ milliseconds jittered(milliseconds delay, std::mt19937_64& random, double spread
     return milliseconds(static_cast<milliseconds::rep>(delay.count() * factor(random)));
 }
 
+// How long the upstream asked to be left alone after `outcome` (its Retry-After), bounded like
+// any other wait: a Retry-After longer than the backoff cap would otherwise stop polling for as
+// long as the upstream says, however absurd.
+std::optional<milliseconds> asked_wait(const PollOutcome& outcome) {
+    if (!outcome.error || !outcome.error->retry_after) {
+        return std::nullopt;
+    }
+    return std::min<milliseconds>(*outcome.error->retry_after, kMaxBackoff);
+}
+
 std::string describe(const PollError& error) {
     return std::string(reason_label(error.kind)) + ": " + error.message;
 }
@@ -203,11 +213,8 @@ std::chrono::milliseconds Poller::next_delay(const PollOutcome& outcome) {
                          (1 << std::max(doublings, 0));
     delay = std::min<milliseconds>(delay, std::max<milliseconds>(interval, kMaxBackoff));
     delay = jittered(delay, random_, 0.2);
-    // A Retry-After longer than the backoff cap would stop polling for as long as the upstream
-    // says, however absurd; the cap bounds it like any other wait.
-    if (outcome.error && outcome.error->retry_after) {
-        const milliseconds asked = std::min<milliseconds>(*outcome.error->retry_after, kMaxBackoff);
-        delay = std::max<milliseconds>(delay, asked);
+    if (const auto asked = asked_wait(outcome)) {
+        delay = std::max<milliseconds>(delay, *asked);
     }
     return delay;
 }
@@ -225,9 +232,8 @@ void Poller::run() {
         lock.lock();
         status_.next_poll = now + delay;
         status_.upstream_wait.reset();
-        if (outcome.error && outcome.error->retry_after) {
-            status_.upstream_wait =
-                now + std::min<milliseconds>(*outcome.error->retry_after, kMaxBackoff);
+        if (const auto asked = asked_wait(outcome)) {
+            status_.upstream_wait = now + *asked;
         }
         wake_.wait_until(lock, *status_.next_poll, [this] { return stopping_; });
     }

@@ -153,11 +153,7 @@ Result<EngageTokens> SessionTokenSource::sign_in(Deadline deadline) {
 
 Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
     if (!ringcentral_token_ || ringcentral_token_->expires_at - kRingCentralMargin <= clock_.now()) {
-        if (ringcentral_token_) {
-            retire(std::move(ringcentral_token_->access_token));
-            retire(std::move(ringcentral_token_->refresh_token));
-        }
-        ringcentral_token_.reset();
+        drop_ringcentral_token();
         auto client_id = read_secret(auth_.client_id, "client_id");
         auto client_secret = read_secret(auth_.client_secret, "client_secret");
         auto jwt = read_secret(auth_.jwt, "jwt");
@@ -177,9 +173,7 @@ Result<EngageTokens> SessionTokenSource::sign_in_with_jwt(Deadline deadline) {
     auto tokens = api_.exchange(ringcentral_token_->access_token, deadline);
     if (!tokens && tokens.error().kind == PollError::Kind::Auth) {
         // The platform token may have been revoked: the next attempt gets a new one.
-        retire(std::move(ringcentral_token_->access_token));
-        retire(std::move(ringcentral_token_->refresh_token));
-        ringcentral_token_.reset();
+        drop_ringcentral_token();
     }
     return tokens;
 }
@@ -235,11 +229,7 @@ bool SessionTokenSource::invalidate() {
 void SessionTokenSource::rejected() {
     drop_access_token();
     retire(std::exchange(tokens_.refresh_token, {}));
-    if (ringcentral_token_) {
-        retire(std::move(ringcentral_token_->access_token));
-        retire(std::move(ringcentral_token_->refresh_token));
-    }
-    ringcentral_token_.reset();
+    drop_ringcentral_token();
     log_.info("credentials refused by the API; signing in again at the next poll",
               {{"account_id", account_id_}});
 }
@@ -248,6 +238,14 @@ void SessionTokenSource::drop_access_token() {
     retire(std::exchange(tokens_.access_token, {}));
     std::lock_guard lock(status_mutex_);
     status_.token_expiry.reset();
+}
+
+void SessionTokenSource::drop_ringcentral_token() {
+    if (ringcentral_token_) {
+        retire(std::move(ringcentral_token_->access_token));
+        retire(std::move(ringcentral_token_->refresh_token));
+    }
+    ringcentral_token_.reset();
 }
 
 void SessionTokenSource::retire(std::string token) {

@@ -57,8 +57,8 @@ public:
     // Drops the access, refresh and platform tokens.
     void rejected() override;
     // The credentials last read (client id and secret, JWT, HTTP Basic value, username and
-    // password) and every token held or just spent (access, refresh and platform tokens), as
-    // they are: safe_excerpt looks for their encoded forms.
+    // password), every token held (access, refresh and platform tokens) and the last ones let
+    // go of, as they are: safe_excerpt looks for their encoded forms.
     std::vector<std::string> secrets() const override;
     AuthStatus status() const override;
 
@@ -72,6 +72,8 @@ private:
     void failed(const PollError& error);
     // Forgets the access token, and says so on the landing page.
     void drop_access_token();
+    // Forgets the RingCentral platform token, keeping its tokens among the retired ones.
+    void drop_ringcentral_token();
     // Keeps `token` among the retired ones, the oldest of which go.
     void retire(std::string token);
 
